@@ -1,0 +1,1 @@
+"""The document archive: workspace, store, catalogue, text extraction, ingest, index and search."""

@@ -1,0 +1,29 @@
+"""Exception types of the library. cli.py turns each into one line and exit code 1."""
+
+
+class DossierError(Exception):
+    """A user-facing error: its message is one line a person understands."""
+
+
+class WorkspaceError(DossierError):
+    """No workspace, or a workspace that cannot be used."""
+
+
+class WorkspaceBusy(DossierError):
+    """Another dossier process holds the workspace's write lock."""
+
+
+class DocumentNotFound(DossierError):
+    """A DOC argument matches no document, or more than one."""
+
+
+class ExtractionError(DossierError):
+    """A file's text cannot be extracted; the message says why in plain words."""
+
+
+class SearchError(DossierError):
+    """A query that cannot be parsed or run."""
+
+
+class IndicatorSystemError(DossierError):
+    """An indicator system that cannot be loaded or is invalid."""

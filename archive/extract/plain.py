@@ -1,0 +1,95 @@
+"""Plain text and HTML: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030.
+
+Charset guessing is wrong on short Chinese text, so we try the two encodings Chinese offices
+actually produce, strictly, and refuse rather than index mojibake.
+"""
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from ..errors import ExtractionError
+from .base import Extracted, cap_pages
+
+MAX_TEXT_FILE_BYTES = 200 << 20
+
+
+def decode_text(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ExtractionError("the text is neither UTF-8 nor GB18030/GBK; save it again as UTF-8")
+
+
+def _read(path: Path) -> bytes:
+    size = path.stat().st_size
+    if size > MAX_TEXT_FILE_BYTES:
+        raise ExtractionError(f"the text file is {size >> 20} MB, too large to be a document")
+    return path.read_bytes()
+
+
+def extract_text_file(path: Path, fmt: str) -> Extracted:
+    text = decode_text(_read(path))
+    notes: list[str] = []
+    pages = cap_pages(text.split("\f"), notes)
+    table_ratio = 1.0 if fmt == "csv" else 0.0
+    return Extracted(format=fmt, pages=pages, table_ratio=table_ratio, notes=notes)
+
+
+class _HTMLText(HTMLParser):
+    """Collects visible text; cells become tabs and rows lines, as a saved-as-web-page .xls needs."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title: str | None = None
+        self._skip = 0
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag == "title":
+            self._in_title = True
+        elif tag in ("td", "th"):
+            self.parts.append("\t")
+        elif tag in ("tr", "p", "br", "div", "li", "h1", "h2", "h3"):
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+        elif tag == "title":
+            self._in_title = False
+
+    def handle_data(self, data):
+        if self._skip:
+            return
+        if self._in_title:
+            self.title = (self.title or "") + data.strip()
+            return
+        self.parts.append(data)
+
+
+def extract_html(path: Path) -> Extracted:
+    raw = _read(path)
+    declared = re.search(rb"charset=[\"']?([A-Za-z0-9_-]+)", raw[:4096])
+    try:
+        text = raw.decode(declared.group(1).decode()) if declared else decode_text(raw)
+    except (LookupError, UnicodeDecodeError):
+        text = decode_text(raw)
+    parser = _HTMLText()
+    parser.feed(text)
+    body = html.unescape("".join(parser.parts))
+    lines = [re.sub(r"[ \t]+$", "", line.strip("\t ")) for line in body.splitlines()]
+    content = "\n".join(line for line in lines if line)
+    return Extracted(format="html", pages=[content], title=parser.title or None,
+                     table_ratio=0.5 if "\t" in content else 0.0)

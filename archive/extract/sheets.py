@@ -1,0 +1,90 @@
+"""Spreadsheets: .xlsx with openpyxl, .xls with xlrd; every sheet, one page per sheet."""
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import xlrd
+
+from ..errors import ExtractionError
+from .base import MAX_TEXT_CHARS, Extracted, check_zip_container
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.strftime("%Y-%m-%d")
+    return str(value).strip()
+
+
+def _rows_to_page(name: str, rows, budget: int) -> tuple[str, bool]:
+    """One sheet as tab-separated lines under its name; stops at the character budget."""
+    lines = [name]
+    used = len(name)
+    for row in rows:
+        cells = [_cell_text(v) for v in row]
+        while cells and not cells[-1]:
+            cells.pop()
+        if not cells:
+            continue
+        line = "\t".join(cells)
+        used += len(line) + 1
+        if used > budget:
+            return "\n".join(lines), True
+        lines.append(line)
+    return "\n".join(lines), False
+
+
+def extract_xlsx(path: Path) -> Extracted:
+    check_zip_container(path)
+    try:
+        book = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
+        raise ExtractionError(f"the Excel file cannot be opened ({type(exc).__name__}: {exc})") from exc
+    pages: list[str] = []
+    notes: list[str] = []
+    budget = MAX_TEXT_CHARS
+    try:
+        for sheet in book.worksheets:
+            page, cut = _rows_to_page(sheet.title, sheet.iter_rows(values_only=True), budget)
+            pages.append(page)
+            budget -= len(page)
+            if cut:
+                notes.append(f"text cut at {MAX_TEXT_CHARS:,} characters (sheet {sheet.title})")
+                break
+        title = (book.properties.title or "").strip() or None
+    except Exception as exc:  # damaged sheet XML surfaces only while streaming rows
+        raise ExtractionError(f"the Excel file is damaged ({type(exc).__name__}: {exc})") from exc
+    finally:
+        book.close()
+    return Extracted(format="xlsx", pages=pages or [""], title=title, table_ratio=1.0, notes=notes)
+
+
+def extract_xls(path: Path) -> Extracted:
+    try:
+        book = xlrd.open_workbook(str(path), on_demand=True)
+    except (xlrd.XLRDError, ValueError, IndexError, AssertionError, KeyError, OSError) as exc:
+        raise ExtractionError(f"the old-style Excel (.xls) file cannot be read ({type(exc).__name__}: {exc})") from exc
+    pages: list[str] = []
+    notes: list[str] = []
+    budget = MAX_TEXT_CHARS
+    try:
+        for index in range(book.nsheets):
+            sheet = book.sheet_by_index(index)
+            rows = (sheet.row_values(r) for r in range(sheet.nrows))
+            page, cut = _rows_to_page(sheet.name, rows, budget)
+            pages.append(page)
+            budget -= len(page)
+            if cut:
+                notes.append(f"text cut at {MAX_TEXT_CHARS:,} characters (sheet {sheet.name})")
+                break
+    except Exception as exc:
+        raise ExtractionError(f"the .xls file is damaged ({type(exc).__name__}: {exc})") from exc
+    finally:
+        book.release_resources()
+    return Extracted(format="xls", pages=pages or [""], table_ratio=1.0, notes=notes)

@@ -1,0 +1,302 @@
+"""Ingest: every file in, once, with its text — and a workspace that survives a kill at any moment.
+
+Order of work for a new original, and why it is crash-safe:
+1. the bytes are copied into the store under their sha256 (temp file + rename);
+2. text is extracted in a worker process (a hung or crashing extractor cannot stop the batch);
+3. the document, its source path and its text go into the catalogue in one transaction,
+   marked `indexed = 0`;
+4. the full-text index is committed, then the documents are marked `indexed = 1`.
+A run killed anywhere leaves at most an unreferenced store file or unindexed documents; the
+next run picks both up (the path is not yet in `sources`; `indexed = 0` is indexed first).
+"""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sqlite3
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from pebble import ProcessExpired, ProcessPool
+
+from .catalog import Transaction, connect, log_event, now
+from .extract import EXTRACTOR_VERSION, DocumentRecord, extract_document, file_title
+from .locking import workspace_lock
+from .search_backend import IndexedText
+from .store import Store
+from .walk import Candidate, walk_sources
+from .whoosh_backend import WhooshBackend
+from .workspace import Workspace
+
+EXTRACT_TIMEOUT = 300          # seconds one file may take before it is given up as failed
+WORKER_MEMORY = 3 << 30        # bytes a worker may map; a bomb that slips past checks hits this
+BATCH = 200                    # documents per catalogue transaction and index commit
+
+
+@dataclass
+class IngestSummary:
+    added: int = 0
+    duplicates: int = 0
+    unchanged: int = 0
+    needs_ocr: int = 0
+    failed: list[dict] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
+    recovered: int = 0
+    added_ids: list[int] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {"added": self.added, "duplicates": self.duplicates, "unchanged": self.unchanged,
+                "needs_ocr": self.needs_ocr, "failed": self.failed, "skipped": self.skipped,
+                "recovered": self.recovered}
+
+
+class Progress:
+    """What ingest reports while it works; the CLI draws it, tests ignore it."""
+
+    def start(self, total: int, label: str) -> None: ...
+
+    def advance(self, n: int = 1) -> None: ...
+
+    def message(self, text: str) -> None: ...
+
+
+@dataclass
+class _Pending:
+    """A new original whose text is being extracted, and every path it arrived under."""
+
+    sha256: str
+    size: int
+    first: Candidate
+    extra: list[Candidate] = field(default_factory=list)
+
+
+def _limit_worker_memory() -> None:
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY, WORKER_MEMORY))
+    except (ValueError, OSError):
+        pass
+
+
+def _department(ws: Workspace, cand: Candidate, forced: str | None) -> str | None:
+    return ws.department_name(forced or cand.department)
+
+
+class Ingester:
+    def __init__(self, ws: Workspace, conn: sqlite3.Connection, progress: Progress,
+                 workers: int | None = None, after_insert: Callable[[sqlite3.Connection, list[int]], None] | None = None) -> None:
+        self.ws = ws
+        self.conn = conn
+        self.progress = progress
+        self.store = Store(ws.store_dir)
+        self.backend = WhooshBackend(ws.index_dir)
+        self.workers = workers
+        self.after_insert = after_insert
+        self.summary = IngestSummary()
+
+    # -- recovery ----------------------------------------------------------------------------
+    def recover(self) -> None:
+        """Finish what a killed run left: half-copied files go, unindexed documents get indexed."""
+        self.store.clean_tmp()
+        if self.backend.needs_rebuild():
+            count = self.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+            if count:
+                self.progress.message(f"rebuilding the search index from the catalogue ({count} documents)…")
+            rebuild_index(self.conn, self.backend)
+            return
+        ids = [r[0] for r in self.conn.execute("SELECT id FROM documents WHERE indexed = 0")]
+        if ids:
+            self.summary.recovered = len(ids)
+            self.progress.message(f"indexing {len(ids)} documents left unindexed by an interrupted run…")
+            self._index(ids)
+
+    # -- the run -----------------------------------------------------------------------------
+    def run(self, sources: list[Path], department: str | None) -> IngestSummary:
+        self.recover()
+        candidates = list(walk_sources(sources))
+        self.progress.start(len(candidates), "ingest")
+        pending: dict[str, _Pending] = {}
+        with ProcessPool(max_workers=self.workers or os.cpu_count() or 2, initializer=_limit_worker_memory) as pool:
+            futures = []
+            for cand in candidates:
+                job = self._triage(cand, department, pending)
+                if job is not None:
+                    futures.append((job, pool.schedule(extract_document, args=(self.store.path_for(job.sha256), _name(job.first)),
+                                                       timeout=EXTRACT_TIMEOUT)))
+                else:
+                    self.progress.advance()
+            self._collect(futures, department)
+        return self.summary
+
+    def _triage(self, cand: Candidate, forced: str | None, pending: dict[str, _Pending]) -> _Pending | None:
+        """Decide what a file needs; returns a job when its text must be extracted."""
+        if cand.skip:
+            self.summary.skipped.append({"path": cand.display, "reason": cand.skip})
+            return None
+        if cand.problem:
+            self._record_failure(cand, cand.problem, forced)
+            return None
+        known = self.conn.execute("SELECT doc_id, size, mtime_ns FROM sources WHERE path = ?", (cand.display,)).fetchone()
+        if known and known["size"] == cand.size and known["mtime_ns"] == cand.mtime_ns:
+            self.summary.unchanged += 1
+            return None
+        limit = self.ws.config.max_file_mb << 20
+        if cand.size > limit:
+            self._record_failure(cand, f"the file is {cand.size / (1 << 20):,.0f} MB, over the {self.ws.config.max_file_mb} MB limit (ingest.max_file_mb in dossier.toml)", forced)
+            return None
+        try:
+            sha, size, _ = self.store.put_file(cand.path)
+        except OSError as exc:
+            self._record_failure(cand, f"cannot read the file: {exc.strerror or exc}", forced)
+            return None
+        row = self.conn.execute("SELECT id FROM documents WHERE sha256 = ?", (sha,)).fetchone()
+        if row:
+            with Transaction(self.conn):
+                self._put_source(row["id"], cand, forced)
+            if known and known["doc_id"] == row["id"]:
+                self.summary.unchanged += 1  # touched, same content
+            else:
+                self.summary.duplicates += 1
+            return None
+        if sha in pending:
+            pending[sha].extra.append(cand)
+            return None
+        pending[sha] = job = _Pending(sha, size, cand)
+        return job
+
+    def _collect(self, futures: list, forced: str | None) -> None:
+        batch: list[tuple[_Pending, DocumentRecord]] = []
+        for job, future in futures:
+            batch.append((job, self._result(job, future)))
+            self.progress.advance(1 + len(job.extra))
+            if len(batch) >= BATCH:
+                self._commit(batch, forced)
+                batch = []
+        if batch:
+            self._commit(batch, forced)
+
+    def _result(self, job: _Pending, future) -> DocumentRecord:
+        title = file_title(_name(job.first))
+        try:
+            return future.result()
+        except FutureTimeout:
+            reason = f"reading the file took longer than {EXTRACT_TIMEOUT} s (damaged or pathological); it was stopped"
+        except ProcessExpired:
+            reason = "the reader crashed on this file (damaged, or needs more memory than allowed)"
+        except MemoryError:
+            reason = "the file needs more memory to read than allowed"
+        except Exception as exc:  # a bug in a third-party reader must not stop the batch
+            reason = f"unexpected error while reading: {type(exc).__name__}: {exc}"
+        return DocumentRecord(format="unknown", status="failed", title=title, error=reason)
+
+    def _commit(self, batch: list[tuple[_Pending, DocumentRecord]], forced: str | None) -> None:
+        ids: list[int] = []
+        with Transaction(self.conn):
+            for job, record in batch:
+                doc_id = self._insert_document(job, record, forced)
+                ids.append(doc_id)
+                for cand in (job.first, *job.extra):
+                    self._put_source(doc_id, cand, forced)
+                self.summary.duplicates += len(job.extra)
+                self._count(record, job)
+            if self.after_insert:
+                self.after_insert(self.conn, ids)
+        self.summary.added_ids.extend(ids)
+        self._index(ids)
+
+    def _count(self, record: DocumentRecord, job: _Pending) -> None:
+        if record.status == "failed":
+            self.summary.failed.append({"path": job.first.display, "reason": record.error})
+        else:
+            self.summary.added += 1
+            if record.status == "needs_ocr":
+                self.summary.needs_ocr += 1
+
+    def _insert_document(self, job: _Pending, record: DocumentRecord, forced: str | None) -> int:
+        stamp = now()
+        cursor = self.conn.execute(
+            """INSERT INTO documents (sha256, size, format, title, department, pages, doc_number, issuer,
+                   doc_date, dates, status, error, notes, table_ratio, extractor, chars, indexed, added_at, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)""",
+            (job.sha256, job.size, record.format, record.title, _department(self.ws, job.first, forced),
+             record.page_count, record.doc_number, record.issuer, record.doc_date,
+             json.dumps(record.dates), record.status, record.error, json.dumps(record.notes, ensure_ascii=False),
+             record.table_ratio, EXTRACTOR_VERSION, sum(len(p) for p in record.pages), stamp, stamp),
+        )
+        doc_id = cursor.lastrowid
+        self.conn.executemany("INSERT INTO pages (doc_id, page, text) VALUES (?, ?, ?)",
+                              [(doc_id, number, text) for number, text in enumerate(record.pages, start=1)])
+        log_event(self.conn, "ingest", doc_id, path=job.first.display, status=record.status)
+        return doc_id
+
+    def _put_source(self, doc_id: int, cand: Candidate, forced: str | None) -> None:
+        stamp = now()
+        self.conn.execute(
+            """INSERT INTO sources (doc_id, path, name, department, size, mtime_ns, first_seen, last_seen)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(path) DO UPDATE SET doc_id = excluded.doc_id, department = excluded.department,
+                   size = excluded.size, mtime_ns = excluded.mtime_ns, last_seen = excluded.last_seen""",
+            (doc_id, cand.display, _name(cand), _department(self.ws, cand, forced), cand.size, cand.mtime_ns, stamp, stamp),
+        )
+        self.conn.execute("DELETE FROM failures WHERE path = ?", (cand.display,))
+
+    def _record_failure(self, cand: Candidate, reason: str, forced: str | None) -> None:
+        self.summary.failed.append({"path": cand.display, "reason": reason})
+        with Transaction(self.conn):
+            self.conn.execute(
+                """INSERT INTO failures (path, reason, department, at) VALUES (?, ?, ?, ?)
+                   ON CONFLICT(path) DO UPDATE SET reason = excluded.reason, at = excluded.at""",
+                (cand.display, reason, _department(self.ws, cand, forced), now()),
+            )
+
+    def _index(self, ids: list[int]) -> None:
+        index_documents(self.conn, self.backend, ids)
+
+
+def _name(cand: Candidate) -> str:
+    return cand.display.rsplit("/", 1)[-1]
+
+
+def _indexed_texts(conn: sqlite3.Connection, ids: Iterable[int]) -> Iterable[IndexedText]:
+    for doc_id in ids:
+        row = conn.execute("SELECT title FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            continue
+        text = "\n".join(r[0] for r in conn.execute("SELECT text FROM pages WHERE doc_id = ? ORDER BY page", (doc_id,)))
+        yield IndexedText(doc_id, row["title"], text)
+
+
+def index_documents(conn: sqlite3.Connection, backend: WhooshBackend, ids: list[int]) -> None:
+    """Put the documents' current text into the index, then mark them indexed."""
+    if not ids:
+        return
+    backend.add(_indexed_texts(conn, ids))
+    with Transaction(conn):
+        conn.executemany("UPDATE documents SET indexed = 1 WHERE id = ?", [(i,) for i in ids])
+
+
+def rebuild_index(conn: sqlite3.Connection, backend: WhooshBackend) -> int:
+    """Build the index anew from the catalogue (the catalogue is the truth)."""
+    ids = [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY id")]
+    count = backend.rebuild(_indexed_texts(conn, ids))
+    with Transaction(conn):
+        conn.execute("UPDATE documents SET indexed = 1")
+    return count
+
+
+def ingest(ws: Workspace, sources: list[Path], *, department: str | None = None,
+           progress: Progress | None = None, workers: int | None = None,
+           after_insert: Callable[[sqlite3.Connection, list[int]], None] | None = None,
+           lock_wait: float = 30.0) -> IngestSummary:
+    """Ingest files and folders into the workspace; see the module docstring for the guarantees."""
+    progress = progress or Progress()
+    with workspace_lock(ws.lock_path, "ingest", wait=lock_wait, on_wait=progress.message):
+        conn = connect(ws.catalog_path)
+        try:
+            ingester = Ingester(ws, conn, progress, workers=workers, after_insert=after_insert)
+            return ingester.run(sources, department)
+        finally:
+            ingester.backend.close()
+            conn.close()

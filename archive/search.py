@@ -1,0 +1,170 @@
+"""Search: the engine's matches, filtered by the catalogue, with a snippet and the page of the hit."""
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass, field
+
+from .cjk_analysis import CJKBigramTokenizer, is_open_end
+from .errors import SearchError
+from .search_backend import SearchBackend
+from .textnorm import normalize_text
+
+SNIPPET_RADIUS = 50
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+_SEGMENT_RE = re.compile(r'"([^"]*)"|(\S+)')
+
+
+@dataclass
+class SearchFilters:
+    department: str | None = None
+    year: int | None = None
+    kind: str | None = None
+    indicator: str | None = None
+
+
+@dataclass
+class SearchHit:
+    id: int
+    sha256: str
+    title: str
+    department: str | None
+    years: list[int]
+    score: float
+    snippet: str
+    page: int | None
+    format: str = ""
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {"id": self.id, "sha256": self.sha256, "title": self.title, "department": self.department,
+                "years": self.years, "score": round(self.score, 4), "snippet": self.snippet,
+                "page": self.page, "format": self.format}
+
+
+def positive_literals(query: str) -> tuple[list[str], bool]:
+    """The strings a hit must contain (not negated), and whether the query is a plain AND of them."""
+    literals: list[str] = []
+    plain = True
+    negate = False
+    for match in _SEGMENT_RE.finditer(query):
+        quoted, word = match.group(1), match.group(2)
+        if word in _OPERATORS:
+            plain = plain and word == "AND"
+            negate = word in ("NOT", "ANDNOT")
+            continue
+        text = normalize_text(quoted if quoted is not None else word.strip("()"))
+        if word and ("(" in word or ")" in word):
+            plain = False
+        if text and not negate:
+            literals.append(text)
+        negate = False
+    return literals, plain
+
+
+def _open_ended(literal: str) -> bool:
+    tokens = [t.text for t in CJKBigramTokenizer()(literal, mode="query")]
+    return len(tokens) > 1 and is_open_end(tokens[-1])
+
+
+def _filtered_ids(conn: sqlite3.Connection, filters: SearchFilters) -> set[int] | None:
+    clauses, params = [], []
+    if filters.department:
+        clauses.append("(d.department = ? OR EXISTS (SELECT 1 FROM sources s WHERE s.doc_id = d.id AND s.department = ?))")
+        params += [filters.department, filters.department]
+    if filters.year:
+        clauses.append("EXISTS (SELECT 1 FROM doc_years y WHERE y.doc_id = d.id AND y.year = ?)")
+        params.append(filters.year)
+    if filters.kind:
+        clauses.append("d.kind = ?")
+        params.append(filters.kind)
+    if filters.indicator:
+        clauses.append("EXISTS (SELECT 1 FROM tags t WHERE t.doc_id = d.id AND t.code = ? AND t.status != 'rejected')")
+        params.append(filters.indicator)
+    if not clauses:
+        return None
+    rows = conn.execute(f"SELECT d.id FROM documents d WHERE {' AND '.join(clauses)}", params)
+    return {row[0] for row in rows}
+
+
+def _pages(conn: sqlite3.Connection, doc_id: int) -> list[tuple[int, str]]:
+    return [(r[0], r[1]) for r in conn.execute("SELECT page, text FROM pages WHERE doc_id = ? ORDER BY page", (doc_id,))]
+
+
+def _find(text: str, literal: str) -> int:
+    return text.lower().find(literal.lower())
+
+
+def make_snippet(text: str, literals: list[str]) -> tuple[str, list[tuple[int, int]]] | None:
+    """About ±50 characters around the first hit, hits marked 【】; None when no literal occurs."""
+    found = [(pos, lit) for lit in literals if lit and (pos := _find(text, lit)) >= 0]
+    if not found:
+        return None
+    first, _ = min(found)
+    start = max(0, first - SNIPPET_RADIUS)
+    end = min(len(text), first + SNIPPET_RADIUS + max(len(lit) for _, lit in found))
+    window = text[start:end]
+    spans: list[tuple[int, int]] = []
+    for literal in literals:
+        lowered, needle = window.lower(), literal.lower()
+        at = lowered.find(needle)
+        while needle and at >= 0:
+            spans.append((at, at + len(needle)))
+            at = lowered.find(needle, at + len(needle))
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    out, last = [], 0
+    for a, b in merged:
+        out += [window[last:a], "【", window[a:b], "】"]
+        last = b
+    out.append(window[last:])
+    snippet = "".join(out).replace("\n", " ").replace("\t", " ")
+    return ("…" if start > 0 else "") + snippet + ("…" if end < len(text) else ""), merged
+
+
+def _locate(conn: sqlite3.Connection, doc_id: int, title: str, literals: list[str]) -> tuple[str, int | None, bool]:
+    """Snippet, page of the first hit, and whether every literal occurs in the document."""
+    pages = _pages(conn, doc_id)
+    whole = title + "\n" + "\n".join(text for _, text in pages)
+    contains_all = all(_find(whole, lit) >= 0 for lit in literals)
+    for number, text in pages:
+        made = make_snippet(text, literals)
+        if made:
+            return made[0], number, contains_all
+    made = make_snippet(title, literals)
+    if made:
+        return made[0], None, contains_all
+    head = (pages[0][1] if pages else "")[: SNIPPET_RADIUS * 2].replace("\n", " ")
+    return head, (pages[0][0] if pages else None), contains_all
+
+
+def search(conn: sqlite3.Connection, backend: SearchBackend, query: str,
+           filters: SearchFilters | None = None, limit: int | None = 20) -> list[SearchHit]:
+    """Ranked hits for `query`; see README for the query syntax."""
+    if not query.strip():
+        raise SearchError("the query is empty")
+    filters = filters or SearchFilters()
+    allowed = _filtered_ids(conn, filters)
+    literals, plain = positive_literals(query)
+    check_literals = plain and any(_open_ended(lit) for lit in literals)
+    hits: list[SearchHit] = []
+    for engine_hit in backend.search(query):
+        if allowed is not None and engine_hit.doc_id not in allowed:
+            continue
+        row = conn.execute("SELECT id, sha256, title, department, format FROM documents WHERE id = ?",
+                           (engine_hit.doc_id,)).fetchone()
+        if row is None:  # the index is ahead of the catalogue only after damage; verify reports it
+            continue
+        snippet, page, contains_all = _locate(conn, row["id"], row["title"], literals)
+        if check_literals and not contains_all:
+            continue
+        years = [r[0] for r in conn.execute("SELECT year FROM doc_years WHERE doc_id = ? ORDER BY year", (row["id"],))]
+        hits.append(SearchHit(row["id"], row["sha256"], row["title"], row["department"], years,
+                              engine_hit.score, snippet, page, row["format"]))
+        if limit and len(hits) >= limit:
+            break
+    return hits

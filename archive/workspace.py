@@ -1,0 +1,178 @@
+"""The workspace: a folder with dossier.toml at its root, found like git finds .git."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import tomli_w
+
+from .errors import WorkspaceError
+
+CONFIG_NAME = "dossier.toml"
+ENV_VAR = "DOSSIER_WORKSPACE"
+DEFAULT_SYSTEM = "civilized-city"
+DEFAULT_REQUIRED_YEARS = {"statistics": 2, "activity": 3}
+DEFAULT_MAX_FILE_MB = 200
+
+
+@dataclass
+class Config:
+    system: str = DEFAULT_SYSTEM
+    assessment_year: int = dt.date.today().year
+    deadline: dt.date | None = None
+    required_years: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_REQUIRED_YEARS))
+    aliases: dict[str, str] = field(default_factory=dict)
+    max_file_mb: int = DEFAULT_MAX_FILE_MB
+
+    def to_toml(self) -> dict:
+        data: dict = {"system": self.system, "assessment_year": self.assessment_year}
+        if self.deadline:
+            data["deadline"] = self.deadline
+        data["required_years"] = dict(self.required_years)
+        data["departments"] = {"aliases": dict(self.aliases)}
+        data["ingest"] = {"max_file_mb": self.max_file_mb}
+        return data
+
+
+@dataclass
+class Workspace:
+    root: Path
+    config: Config
+
+    @property
+    def catalog_path(self) -> Path:
+        return self.root / "catalog.sqlite"
+
+    @property
+    def store_dir(self) -> Path:
+        return self.root / "store"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.root / "index"
+
+    @property
+    def out_dir(self) -> Path:
+        return self.root / "out"
+
+    @property
+    def systems_dir(self) -> Path:
+        """Indicator systems imported by the user (override built-ins with the same id)."""
+        return self.root / "systems"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / "cache"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.root / ".dossier.lock"
+
+    def department_name(self, name: str | None) -> str | None:
+        """The canonical department name, through the alias table of dossier.toml."""
+        if not name:
+            return None
+        name = name.strip()
+        return self.config.aliases.get(name, name)
+
+
+def _parse_config(path: Path) -> Config:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise WorkspaceError(f"cannot read {path}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise WorkspaceError(f"{path} is not valid TOML: {exc}") from exc
+    cfg = Config()
+    cfg.system = str(raw.get("system", cfg.system))
+    try:
+        cfg.assessment_year = int(raw.get("assessment_year", cfg.assessment_year))
+    except (TypeError, ValueError):
+        raise WorkspaceError(f"{path}: assessment_year must be a year such as 2026") from None
+    deadline = raw.get("deadline")
+    if isinstance(deadline, str):
+        try:
+            deadline = dt.date.fromisoformat(deadline)
+        except ValueError:
+            raise WorkspaceError(f"{path}: deadline must be a date such as 2026-05-26") from None
+    if deadline is not None and not isinstance(deadline, dt.date):
+        raise WorkspaceError(f"{path}: deadline must be a date such as 2026-05-26")
+    cfg.deadline = deadline
+    years = raw.get("required_years", {})
+    for kind in DEFAULT_REQUIRED_YEARS:
+        if kind in years:
+            value = years[kind]
+            if not isinstance(value, int) or value < 1:
+                raise WorkspaceError(f"{path}: required_years.{kind} must be a whole number ≥ 1")
+            cfg.required_years[kind] = value
+    aliases = raw.get("departments", {}).get("aliases", {})
+    if not isinstance(aliases, dict):
+        raise WorkspaceError(f"{path}: [departments] aliases must be a table of 别名 = \"规范名称\"")
+    cfg.aliases = {str(k).strip(): str(v).strip() for k, v in aliases.items()}
+    cfg.max_file_mb = int(raw.get("ingest", {}).get("max_file_mb", cfg.max_file_mb))
+    return cfg
+
+
+def write_config(root: Path, config: Config) -> None:
+    path = root / CONFIG_NAME
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text(
+        "# dossier workspace settings (see README)\n" + tomli_w.dumps(config.to_toml()),
+        encoding="utf-8",
+    )
+    os.replace(tmp, path)
+
+
+def find_workspace_root(start: Path | None = None) -> Path | None:
+    """The nearest folder from `start` upward that holds dossier.toml."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    return None
+
+
+def open_workspace(explicit: str | os.PathLike | None = None) -> Workspace:
+    """The workspace named by -w, else $DOSSIER_WORKSPACE, else found from the current folder."""
+    given = explicit or os.environ.get(ENV_VAR)
+    if given:
+        root = Path(given).expanduser().resolve()
+        if not (root / CONFIG_NAME).is_file():
+            raise WorkspaceError(f"{root} is not a dossier workspace (no {CONFIG_NAME}); run `dossier init {root}`")
+    else:
+        found = find_workspace_root()
+        if found is None:
+            raise WorkspaceError(
+                f"no dossier workspace here or in any parent folder; run `dossier init` or pass -w DIR"
+            )
+        root = found
+    return Workspace(root=root, config=_parse_config(root / CONFIG_NAME))
+
+
+def init_workspace(
+    root: Path,
+    *,
+    system: str = DEFAULT_SYSTEM,
+    assessment_year: int | None = None,
+    deadline: dt.date | None = None,
+) -> tuple[Workspace, bool]:
+    """Create (or reopen) a workspace. Returns it and whether it was newly created."""
+    root = root.expanduser().resolve()
+    if root.exists() and not root.is_dir():
+        raise WorkspaceError(f"{root} exists and is not a folder")
+    existing = (root / CONFIG_NAME).is_file()
+    if existing:
+        ws = Workspace(root=root, config=_parse_config(root / CONFIG_NAME))
+    else:
+        root.mkdir(parents=True, exist_ok=True)
+        cfg = Config(system=system, deadline=deadline)
+        if assessment_year:
+            cfg.assessment_year = assessment_year
+        write_config(root, cfg)
+        ws = Workspace(root=root, config=cfg)
+    for folder in (ws.store_dir, ws.index_dir, ws.out_dir, ws.cache_dir):
+        folder.mkdir(exist_ok=True)
+    return ws, not existing

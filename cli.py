@@ -1,0 +1,309 @@
+"""The `dossier` command line: parsing and printing only; the work is in archive/ and dossier/."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from archive import catalog
+from archive.documents import DocFilters, document_detail, list_documents, resolve_doc
+from archive.errors import DossierError
+from archive.ingest import Progress as IngestProgress
+from archive.ingest import ingest as run_ingest
+from archive.ingest import rebuild_index
+from archive.locking import workspace_lock
+from archive.search import SearchFilters, search as run_search
+from archive.store import Store
+from archive.verify import verify as run_verify
+from archive.whoosh_backend import WhooshBackend
+from archive.workspace import Workspace, init_workspace, open_workspace
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+
+class DossierGroup(click.Group):
+    """Turns our errors into one line and exit code 1; tracebacks are for bugs only."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DossierError as exc:
+            err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            err.print("interrupted; the workspace is consistent and the next run continues where this one stopped")
+            sys.exit(130)
+
+
+def emit_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _workspace(ctx: click.Context) -> Workspace:
+    return open_workspace(ctx.obj.get("workspace"))
+
+
+@contextmanager
+def _catalogue(ws: Workspace):
+    conn = catalog.connect(ws.catalog_path)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+@click.group(cls=DossierGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-w", "--workspace", type=click.Path(file_okay=False), envvar="DOSSIER_WORKSPACE",
+              help="Workspace folder (default: the nearest folder upward holding dossier.toml; env DOSSIER_WORKSPACE).")
+@click.version_option(package_name="dossier")
+@click.pass_context
+def main(ctx: click.Context, workspace: str | None) -> None:
+    """dossier — file departments' evidence under the indicators it proves, check coverage,
+    bind one dossier (卷宗) per indicator, and search everything in Chinese.
+
+    \b
+    Typical run:
+      dossier init city --assessment-year 2026 --deadline 2026-05-26
+      cd city && dossier ingest /path/to/收到的材料
+      dossier search 志愿服务 --year 2025
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["workspace"] = workspace
+
+
+# -- init -----------------------------------------------------------------------------------
+@main.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@click.option("--system", "system_id", default="civilized-city", show_default=True, help="Indicator system id (see `dossier systems`).")
+@click.option("--assessment-year", type=click.IntRange(2000, 2100), help="Year of the evaluation (default: this year).")
+@click.option("--deadline", type=click.DateTime(formats=["%Y-%m-%d"]), help="Submission deadline, YYYY-MM-DD.")
+def init(directory: str, system_id: str, assessment_year: int | None, deadline: dt.datetime | None) -> None:
+    """Create a workspace in DIRECTORY (default: here)."""
+    ws, created = init_workspace(Path(directory), system=system_id, assessment_year=assessment_year,
+                                 deadline=deadline.date() if deadline else None)
+    catalog.connect(ws.catalog_path).close()
+    cfg = ws.config
+    verb = "created" if created else "already a workspace:"
+    out.print(f"{verb} {ws.root}  (system {cfg.system}, assessment year {cfg.assessment_year}"
+              + (f", deadline {cfg.deadline}" if cfg.deadline else "") + ")")
+
+
+# -- ingest ---------------------------------------------------------------------------------
+class _RichProgress(IngestProgress):
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: Progress | None = None
+        self.task = None
+
+    def start(self, total: int, label: str) -> None:
+        if not self.enabled or total < 20:
+            return
+        self.bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True)
+        self.bar.start()
+        self.task = self.bar.add_task(label, total=total)
+
+    def advance(self, n: int = 1) -> None:
+        if self.bar is not None:
+            self.bar.advance(self.task, n)
+
+    def message(self, text: str) -> None:
+        (self.bar.console if self.bar else err).print(text)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--department", help="Department for every file (default: the first folder level under each SRC).")
+@click.option("--workers", type=click.IntRange(1, 64), help="Extraction processes (default: one per core).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
+def ingest(ctx: click.Context, sources: tuple[Path, ...], department: str | None, workers: int | None, as_json: bool) -> None:
+    """Ingest files and folders (any depth, Chinese names) into the archive.
+
+    Identical content is stored once; unchanged files are not read again; a file that
+    cannot be read is recorded as failed with its reason and the rest goes on.
+    """
+    ws = _workspace(ctx)
+    progress = _RichProgress(enabled=err.is_terminal and not as_json)
+    try:
+        summary = run_ingest(ws, list(sources), department=department, progress=progress, workers=workers)
+    finally:
+        progress.stop()
+    if as_json:
+        emit_json(summary.as_json())
+        return
+    out.print(f"added {summary.added}, duplicates {summary.duplicates}, unchanged {summary.unchanged}, "
+              f"failed {len(summary.failed)}" + (f", needing OCR {summary.needs_ocr}" if summary.needs_ocr else "")
+              + (f", skipped {len(summary.skipped)}" if summary.skipped else ""))
+    for failure in summary.failed[:20]:
+        out.print(f"  [red]failed[/] {failure['path']}: {failure['reason']}")
+    if len(summary.failed) > 20:
+        out.print(f"  … and {len(summary.failed) - 20} more: see `dossier docs --failed`")
+
+
+# -- docs / show ----------------------------------------------------------------------------
+def _docs_table(docs: list[dict]) -> Table:
+    table = Table(show_lines=False, pad_edge=False)
+    for name, opts in (("id", {"justify": "right"}), ("题名 title", {"overflow": "fold", "ratio": 4}),
+                       ("部门", {"overflow": "fold", "ratio": 1}), ("格式", {}), ("年份", {}), ("类型", {}),
+                       ("指标", {"overflow": "fold"}), ("状态", {})):
+        table.add_column(name, **opts)
+    for d in docs:
+        tags = ",".join(t["code"] for t in d["tags"] if t["status"] != "rejected")
+        status = d["status"] if d["status"] != "failed" else f"[red]failed[/]: {d['error']}"
+        table.add_row(str(d["id"] or "-"), d["title"], d["department"] or "", d["format"] or "",
+                      ",".join(map(str, d["years"])), d["kind"] or "", tags, status)
+    return table
+
+
+@main.command()
+@click.option("--indicator", help="Only documents tagged with this indicator code.")
+@click.option("--department", help="Only documents from this department.")
+@click.option("--failed", is_flag=True, help="Only files that could not be read, with the reason.")
+@click.option("--untagged", is_flag=True, help="Only documents without any indicator tag.")
+@click.option("--needs-ocr", is_flag=True, help="Only scans waiting for OCR.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def docs(ctx, indicator, department, failed, untagged, needs_ocr, as_json) -> None:
+    """List documents in the archive."""
+    ws = _workspace(ctx)
+    with _catalogue(ws) as conn:
+        department = ws.department_name(department)
+        rows = list_documents(conn, DocFilters(indicator=indicator, department=department, failed=failed,
+                                               untagged=untagged, needs_ocr=needs_ocr))
+    if as_json:
+        emit_json(rows)
+    elif not rows:
+        out.print("no documents match")
+    else:
+        out.print(_docs_table(rows))
+        out.print(f"{len(rows)} documents")
+
+
+@main.command()
+@click.argument("doc")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def show(ctx, doc: str, as_json: bool) -> None:
+    """Show one document: metadata, sources, tags with their reasons, years, start of the text."""
+    ws = _workspace(ctx)
+    with _catalogue(ws) as conn:
+        detail = document_detail(conn, resolve_doc(conn, doc))
+    if as_json:
+        emit_json(detail)
+        return
+    out.print(f"[bold]{detail['title']}[/]  (id {detail['id']}, sha256 {detail['sha256'][:16]}…)")
+    fields = [("部门 department", detail["department"]), ("格式 format", detail["format"]),
+              ("页数 pages", detail["pages"]), ("文号", detail["doc_number"]), ("责任者 issuer", detail["issuer"]),
+              ("日期 date", detail["doc_date"]), ("状态 status", detail["status"] + (f": {detail['error']}" if detail["error"] else ""))]
+    for label, value in fields:
+        if value not in (None, ""):
+            out.print(f"  {label}: {value}")
+    kind = detail["kind"] or "未判定"
+    out.print(f"  类型 kind: {kind}" + (f"  ({detail['kind_source']}: {detail['kind_reason']})" if detail["kind_reason"] else ""))
+    years = ", ".join(f"{y['year']} ({y['source']}: {y['reason']})" for y in detail["year_reasons"]) or "未判定"
+    out.print(f"  年份 years: {years}")
+    if detail["tags"]:
+        out.print("  指标 tags:")
+        for tag in detail["tags"]:
+            out.print(f"    {tag['code']}  {tag['status']:<8} {tag['source']:<6} {tag['confidence']:.2f}  {tag['reason']}")
+    for note in detail["notes"]:
+        out.print(f"  note: {note}")
+    out.print("  来源 sources:")
+    for path in detail["sources"]:
+        out.print(f"    {path}")
+    if detail["text_head"]:
+        out.print("  ── text ──")
+        out.print(detail["text_head"], markup=False)
+
+
+# -- search ---------------------------------------------------------------------------------
+@main.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("--indicator", help="Only documents tagged with this indicator code.")
+@click.option("--department", help="Only documents from this department.")
+@click.option("--year", type=int, help="Only documents covering this year.")
+@click.option("--kind", type=click.Choice(["statistics", "activity"]), help="Only this kind of material.")
+@click.option("--limit", type=click.IntRange(1, 100000), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def search(ctx, query: tuple[str, ...], indicator, department, year, kind, limit, as_json) -> None:
+    """Full-text search in Chinese: exact phrases, AND / OR / NOT, "quoted phrases".
+
+    \b
+    Examples:
+      dossier search 志愿服务
+      dossier search '未成年人 AND (心理健康 OR 家庭教育) NOT 2021'
+      dossier search 注册志愿者 --year 2025 --department 团市委
+    """
+    ws = _workspace(ctx)
+    text = " ".join(query)
+    with _catalogue(ws) as conn:
+        backend = WhooshBackend(ws.index_dir)
+        if backend.needs_rebuild():
+            with workspace_lock(ws.lock_path, "reindex"):
+                rebuild_index(conn, backend)
+        filters = SearchFilters(department=ws.department_name(department), year=year, kind=kind, indicator=indicator)
+        hits = run_search(conn, backend, text, filters, limit=limit)
+        backend.close()
+    if as_json:
+        emit_json([h.as_json() for h in hits])
+        return
+    if not hits:
+        out.print("no documents match")
+        return
+    for rank, hit in enumerate(hits, start=1):
+        where = f"p.{hit.page}" if hit.page else "title"
+        years = ",".join(map(str, hit.years))
+        out.print(f"[bold]{rank}. {hit.title}[/]  [dim](id {hit.id} · {hit.department or '-'} · {years or '-'} · {where} · {hit.score:.2f})[/]")
+        snippet = hit.snippet.replace("[", "\\[").replace("【", "[bold yellow]").replace("】", "[/]")
+        out.print(f"   {snippet}")
+
+
+# -- verify / reindex -----------------------------------------------------------------------
+@main.command()
+@click.option("--deep", is_flag=True, help="Also re-hash every stored original (slow on big archives).")
+@click.pass_context
+def verify(ctx, deep: bool) -> None:
+    """Check that the store, the catalogue and the search index agree. Exit 1 on problems."""
+    ws = _workspace(ctx)
+    with _catalogue(ws) as conn:
+        backend = WhooshBackend(ws.index_dir)
+        report = run_verify(conn, Store(ws.store_dir), backend, deep=deep)
+        backend.close()
+    counts = ", ".join(f"{k} {v}" for k, v in report.counts.items())
+    for warning in report.warnings:
+        out.print(f"[yellow]warning:[/] {warning}")
+    for problem in report.problems:
+        out.print(f"[red]problem:[/] {problem}")
+    if not report.ok:
+        raise DossierError(f"verify found {len(report.problems)} problem(s) ({counts})")
+    out.print(f"ok: {counts}")
+
+
+@main.command()
+@click.pass_context
+def reindex(ctx) -> None:
+    """Rebuild the full-text index from the catalogue."""
+    ws = _workspace(ctx)
+    with workspace_lock(ws.lock_path, "reindex", on_wait=err.print), _catalogue(ws) as conn:
+        backend = WhooshBackend(ws.index_dir)
+        count = rebuild_index(conn, backend)
+        backend.close()
+    out.print(f"reindexed {count} documents")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The evidence-dossier builder: indicator systems, tagging, coverage, reports and dossier assembly."""

@@ -1,0 +1,7 @@
+import sys
+from pathlib import Path
+
+# The examples/ generators (document writers) live beside the package, not in it.
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
