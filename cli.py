@@ -127,9 +127,12 @@ class _RichProgress(IngestProgress):
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--department", help="Department for every file (default: the first folder level under each SRC).")
 @click.option("--workers", type=click.IntRange(1, 64), help="Extraction processes (default: one per core).")
+@click.option("--wait", type=click.FloatRange(0), default=30, show_default=True,
+              help="Seconds to wait for another dossier process writing to the workspace.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context
-def ingest(ctx: click.Context, sources: tuple[Path, ...], department: str | None, workers: int | None, as_json: bool) -> None:
+def ingest(ctx: click.Context, sources: tuple[Path, ...], department: str | None, workers: int | None,
+           wait: float, as_json: bool) -> None:
     """Ingest files and folders (any depth, Chinese names) into the archive.
 
     Identical content is stored once; unchanged files are not read again; a file that
@@ -138,7 +141,8 @@ def ingest(ctx: click.Context, sources: tuple[Path, ...], department: str | None
     ws = _workspace(ctx)
     progress = _RichProgress(enabled=err.is_terminal and not as_json)
     try:
-        summary = run_ingest(ws, list(sources), department=department, progress=progress, workers=workers)
+        summary = run_ingest(ws, list(sources), department=department, progress=progress, workers=workers,
+                             lock_wait=wait)
     finally:
         progress.stop()
     if as_json:
@@ -151,6 +155,8 @@ def ingest(ctx: click.Context, sources: tuple[Path, ...], department: str | None
         out.print(f"  [red]failed[/] {failure['path']}: {failure['reason']}")
     if len(summary.failed) > 20:
         out.print(f"  … and {len(summary.failed) - 20} more: see `dossier docs --failed`")
+    if summary.failed_before:
+        out.print(f"  {summary.failed_before} unchanged files failed in an earlier run: see `dossier docs --failed`")
 
 
 # -- docs / show ----------------------------------------------------------------------------

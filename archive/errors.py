@@ -26,4 +26,12 @@ class SearchError(DossierError):
 
 
 class IndicatorSystemError(DossierError):
-    """An indicator system that cannot be loaded or is invalid."""
+    """An indicator system that cannot be loaded or is invalid.
+
+    The message is one line; ``problems`` holds every problem found (one plain line
+    each) so that `dossier system validate` and the Excel import can list them all.
+    """
+
+    def __init__(self, message: str, problems: "list[str] | tuple[str, ...]" = ()) -> None:
+        super().__init__(message)
+        self.problems: list[str] = list(problems)

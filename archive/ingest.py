@@ -23,6 +23,7 @@ from typing import Callable, Iterable
 from pebble import ProcessExpired, ProcessPool
 
 from .catalog import Transaction, connect, log_event, now
+from .faults import crash_point
 from .extract import EXTRACTOR_VERSION, DocumentRecord, extract_document, file_title
 from .locking import workspace_lock
 from .search_backend import IndexedText
@@ -45,12 +46,13 @@ class IngestSummary:
     failed: list[dict] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)
     recovered: int = 0
+    failed_before: int = 0         # unchanged files that failed in an earlier run
     added_ids: list[int] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return {"added": self.added, "duplicates": self.duplicates, "unchanged": self.unchanged,
                 "needs_ocr": self.needs_ocr, "failed": self.failed, "skipped": self.skipped,
-                "recovered": self.recovered}
+                "recovered": self.recovered, "failed_before": self.failed_before}
 
 
 class Progress:
@@ -138,9 +140,12 @@ class Ingester:
         if cand.problem:
             self._record_failure(cand, cand.problem, forced)
             return None
-        known = self.conn.execute("SELECT doc_id, size, mtime_ns FROM sources WHERE path = ?", (cand.display,)).fetchone()
+        known = self.conn.execute(
+            "SELECT s.doc_id, s.size, s.mtime_ns, d.status FROM sources s JOIN documents d ON d.id = s.doc_id WHERE s.path = ?",
+            (cand.display,)).fetchone()
         if known and known["size"] == cand.size and known["mtime_ns"] == cand.mtime_ns:
             self.summary.unchanged += 1
+            self.summary.failed_before += known["status"] == "failed"
             return None
         limit = self.ws.config.max_file_mb << 20
         if cand.size > limit:
@@ -151,6 +156,7 @@ class Ingester:
         except OSError as exc:
             self._record_failure(cand, f"cannot read the file: {exc.strerror or exc}", forced)
             return None
+        crash_point("stored")
         row = self.conn.execute("SELECT id FROM documents WHERE sha256 = ?", (sha,)).fetchone()
         if row:
             with Transaction(self.conn):
@@ -203,6 +209,7 @@ class Ingester:
                 self._count(record, job)
             if self.after_insert:
                 self.after_insert(self.conn, ids)
+        crash_point("catalogued")
         self.summary.added_ids.extend(ids)
         self._index(ids)
 
@@ -273,6 +280,7 @@ def index_documents(conn: sqlite3.Connection, backend: WhooshBackend, ids: list[
     if not ids:
         return
     backend.add(_indexed_texts(conn, ids))
+    crash_point("indexed")
     with Transaction(conn):
         conn.executemany("UPDATE documents SET indexed = 1 WHERE id = ?", [(i,) for i in ids])
 

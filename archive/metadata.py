@@ -20,8 +20,6 @@ _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "一": 1, "二": 2, "三": 3
               "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_DATE_RE = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})日)?")
 _ORG_SUFFIXES = ("局", "委", "办", "厅", "部", "会", "院", "中心", "政府", "办公室", "委员会", "团市委", "联合会", "站", "所", "馆", "队")
-_TITLE_HINTS = ("关于", "通知", "方案", "总结", "报告", "意见", "办法", "规定", "制度", "计划", "统计", "公报", "简报",
-                "情况", "纪要", "台账", "名单", "汇总", "表")
 
 
 @dataclass
@@ -90,22 +88,17 @@ def _signature(lines: list[str]) -> tuple[str | None, str | None]:
 
 
 def guess_title(lines: list[str]) -> str | None:
-    """The first line that reads like a document title, skipping red headers and 文号 lines."""
-    candidates = []
+    """The first line that reads like a title: not a red header, 文号, date, salutation or sentence."""
     for line in lines[:25]:
         line = line.strip()
         if not line or _RED_HEADER_RE.match(line) or DOC_NUMBER_RE.fullmatch(line) or _SIGNATURE_DATE_RE.match(line):
             continue
-        if len(line) < 4 or len(line) > 80 or line.count("\t") > 1:
+        if len(line) < 2 or len(line) > 60 or line.count("\t") > 1:
             continue
-        if line.endswith(("：", ":")) or line.startswith(("各", "附件")):
+        if line.endswith(("：", ":", "。", "；", ";")) or line.startswith(("各", "附件")):
             continue
-        candidates.append(line)
-        if any(hint in line for hint in _TITLE_HINTS):
-            return line
-        if len(candidates) >= 3:
-            break
-    return candidates[0] if candidates else None
+        return line
+    return None
 
 
 def read_facts(text: str) -> DocumentFacts:

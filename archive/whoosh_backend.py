@@ -9,10 +9,11 @@ from typing import Iterable
 from whoosh import index as whoosh_index
 from whoosh import qparser, query as wq
 from whoosh.fields import ID, TEXT, Schema
-from whoosh.qparser import QueryParserError
+from whoosh.qparser.common import QueryParserError
 
 from .cjk_analysis import ANALYZER_VERSION, cjk_analyzer, is_open_end
 from .errors import SearchError
+from .faults import crash_point
 from .search_backend import EngineHit, IndexedText
 
 INDEX_FORMAT = {"engine": "whoosh", "analyzer": ANALYZER_VERSION, "schema": 1}
@@ -74,6 +75,7 @@ class WhooshBackend:
             for doc in docs:
                 writer.update_document(id=str(doc.doc_id), title=doc.title, content=doc.text)
                 count += 1
+                crash_point("index-writing")
         except BaseException:
             writer.cancel()
             raise

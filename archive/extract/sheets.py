@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -42,9 +41,13 @@ def _rows_to_page(name: str, rows, budget: int) -> tuple[str, bool]:
 
 def extract_xlsx(path: Path) -> Extracted:
     check_zip_container(path)
+    # A file object, not a name: openpyxl refuses names without an Excel extension, and stored
+    # originals are named by their hash.
+    handle = open(path, "rb")
     try:
-        book = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
+        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types on damaged packages
+        handle.close()
         raise ExtractionError(f"the Excel file cannot be opened ({type(exc).__name__}: {exc})") from exc
     pages: list[str] = []
     notes: list[str] = []
@@ -62,6 +65,7 @@ def extract_xlsx(path: Path) -> Extracted:
         raise ExtractionError(f"the Excel file is damaged ({type(exc).__name__}: {exc})") from exc
     finally:
         book.close()
+        handle.close()
     return Extracted(format="xlsx", pages=pages or [""], title=title, table_ratio=1.0, notes=notes)
 
 

@@ -1,0 +1,143 @@
+"""Chinese search is exact: for terms drawn from the texts, search returns exactly the grep set."""
+import random
+import re
+
+import pytest
+
+from archive import catalog
+from archive.ingest import ingest
+from archive.search import search
+from archive.textnorm import CJK_CLASS
+from archive.whoosh_backend import WhooshBackend
+from archive.workspace import init_workspace
+from examples.docgen import write_docx, write_txt
+
+# Phrases written for these tests; they share characters so that terms cut across phrases.
+PHRASES = [
+    "志愿服务活动", "注册志愿者人数", "未成年人思想道德建设", "文明交通劝导", "公共文化服务体系",
+    "社区志愿服务站", "学雷锋志愿服务", "文明城市创建工作", "市民文明素质", "城市管理综合执法",
+    "生态环境保护", "空气质量优良天数", "垃圾分类工作", "诚信体系建设", "道德模范评选",
+    "家庭教育指导", "心理健康教育", "校外活动场所", "公益广告宣传", "新时代文明实践中心",
+    "服务群众", "文明单位", "志愿者", "社会组织", "工作总结", "实施方案", "统计数据",
+]
+SEPARATORS = ["，", "。", "", "、", "；", "\n", " ", "2024年", "共计1200人", "（", "）"]
+
+
+def _compose(rng: random.Random, n: int) -> str:
+    parts = []
+    for _ in range(n):
+        parts.append(rng.choice(PHRASES))
+        parts.append(rng.choice(SEPARATORS))
+    return "".join(parts)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    rng = random.Random(7)
+    src = tmp_path_factory.mktemp("src")
+    for i in range(36):
+        department = ["市文明办", "团市委", "市教育局"][i % 3]
+        folder = src / department
+        folder.mkdir(exist_ok=True)
+        title = f"材料{i:02d}"
+        paragraphs = [_compose(rng, rng.randint(3, 12)) for _ in range(rng.randint(1, 5))]
+        if i % 2:
+            write_docx(folder / f"{title}.docx", title, paragraphs)
+        else:
+            write_txt(folder / f"{title}.txt", title + "\n" + "\n".join(paragraphs),
+                      encoding="gb18030" if i % 4 == 0 else "utf-8")
+    ws, _ = init_workspace(tmp_path_factory.mktemp("ws"), assessment_year=2026)
+    summary = ingest(ws, [src], workers=1)
+    assert summary.added == 36 and not summary.failed
+    conn = catalog.connect(ws.catalog_path)
+    texts = {}
+    for row in conn.execute("SELECT id, title FROM documents"):
+        body = "\n".join(r[0] for r in conn.execute("SELECT text FROM pages WHERE doc_id = ? ORDER BY page", (row[0],)))
+        texts[row[0]] = row[1] + "\n" + body
+    backend = WhooshBackend(ws.index_dir)
+    yield conn, backend, texts
+    backend.close()
+    conn.close()
+
+
+def _terms(texts: dict[int, str], rng: random.Random, count: int) -> list[str]:
+    runs = [run for text in texts.values() for run in re.findall(f"[{CJK_CLASS}]{{2,}}", text)]
+    terms = set()
+    while len(terms) < count:
+        run = rng.choice(runs)
+        if len(run) < 2:
+            continue
+        size = rng.randint(2, min(6, len(run)))
+        start = rng.randint(0, len(run) - size)
+        terms.add(run[start:start + size])
+    return sorted(terms)
+
+
+def _search_ids(conn, backend, query: str) -> set[int]:
+    return {hit.id for hit in search(conn, backend, query, limit=None)}
+
+
+def test_every_drawn_term_finds_exactly_the_grep_set(corpus):
+    conn, backend, texts = corpus
+    terms = _terms(texts, random.Random(11), 400)
+    mismatches = []
+    for term in terms:
+        expected = {doc_id for doc_id, text in texts.items() if term in text}
+        got = _search_ids(conn, backend, term)
+        if got != expected:
+            mismatches.append((term, sorted(expected - got), sorted(got - expected)))
+    assert not mismatches, mismatches[:10]
+
+
+def test_strings_that_cross_phrase_boundaries_or_do_not_occur(corpus):
+    conn, backend, texts = corpus
+    rng = random.Random(5)
+    alphabet = sorted({c for p in PHRASES for c in p})
+    checked = 0
+    for _ in range(300):
+        term = "".join(rng.choice(alphabet) for _ in range(rng.randint(2, 4)))
+        expected = {doc_id for doc_id, text in texts.items() if term in text}
+        assert _search_ids(conn, backend, term) == expected, term
+        checked += 1
+    assert checked == 300
+
+
+def test_single_character_and_mixed_queries_match_substrings(corpus):
+    conn, backend, texts = corpus
+    for term in ["志", "务", "2024年", "1200人", "2024年志愿", "共计1200"]:
+        expected = {doc_id for doc_id, text in texts.items() if term in text}
+        assert expected, term
+        assert _search_ids(conn, backend, term) == expected, term
+
+
+def test_boolean_operators_and_quoted_phrases(corpus):
+    conn, backend, texts = corpus
+
+    def having(term):
+        return {d for d, t in texts.items() if term in t}
+
+    assert _search_ids(conn, backend, "志愿者 AND 垃圾分类") == having("志愿者") & having("垃圾分类")
+    assert _search_ids(conn, backend, "志愿者 垃圾分类") == having("志愿者") & having("垃圾分类")
+    assert _search_ids(conn, backend, "道德模范 OR 心理健康") == having("道德模范") | having("心理健康")
+    assert _search_ids(conn, backend, "志愿者 NOT 垃圾分类") == having("志愿者") - having("垃圾分类")
+    assert _search_ids(conn, backend, '"文明城市创建"') == having("文明城市创建")
+
+
+def test_full_width_query_is_normalised_and_spaces_separate_words(corpus):
+    conn, backend, texts = corpus
+    expected = {d for d, t in texts.items() if "2024年" in t}
+    assert _search_ids(conn, backend, "２０２４年") == expected
+    # In a query a space separates words (AND); it does not glue characters into a phrase.
+    both = {d for d, t in texts.items() if "志愿者" in t and "道德" in t}
+    assert _search_ids(conn, backend, "志愿者 道德") == both
+
+
+def test_snippet_marks_the_hit_and_names_its_page(corpus):
+    conn, backend, _ = corpus
+    hits = search(conn, backend, "学雷锋志愿服务", limit=5)
+    assert hits
+    for hit in hits:
+        assert "【学雷锋志愿服务】" in hit.snippet
+        visible = hit.snippet.replace("【", "").replace("】", "").strip("…")
+        assert len(visible) <= 2 * 50 + len("学雷锋志愿服务")
+        assert hit.page == 1
