@@ -9,6 +9,7 @@ from typing import Iterator
 
 # Files no department means to send: Office owner files, OS thumbnails and folder settings.
 _JUNK_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
+_JUNK_FOLDERS = {"__macosx"}  # resource forks that macOS puts in zips
 
 
 @dataclass
@@ -97,7 +98,11 @@ def _walk_folder(root: Path) -> Iterator[Candidate]:
                             skip="folder link to a folder already read (a loop or a second path to it)")
             continue
         seen.add(key)
-        dirs.sort()
+        hidden = [d for d in dirs if d.startswith(".") or d.lower() in _JUNK_FOLDERS]
+        for name in hidden:
+            yield Candidate(path=Path(folder) / name, display=display_path(os.path.abspath(os.path.join(folder, name))),
+                            department=department, skip="hidden or system folder, not read")
+        dirs[:] = sorted(d for d in dirs if d not in hidden)
         for name in sorted(files):
             yield _candidate(Path(folder) / name, department)
         while errors:

@@ -13,6 +13,7 @@ from whoosh.qparser.common import QueryParserError
 
 from .cjk_analysis import ANALYZER_VERSION, cjk_analyzer, is_open_end
 from .errors import SearchError
+from .exact_phrase import use_exact_phrases
 from .faults import crash_point
 from .search_backend import EngineHit, IndexedText
 
@@ -115,7 +116,7 @@ class WhooshBackend:
             parsed = parser.parse(text)
         except QueryParserError as exc:
             raise SearchError(f"cannot understand the query {text!r}: {exc}") from exc
-        return _widen_single_characters(parsed)
+        return use_exact_phrases(_widen_single_characters(parsed))
 
     def search(self, query: str) -> list[EngineHit]:
         self.ensure()

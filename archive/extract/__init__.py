@@ -49,6 +49,17 @@ class DocumentRecord:
     notes: list[str] = field(default_factory=list)
 
 
+_EXPECTED_BY_SUFFIX = {".docx": "Word", ".doc": "Word", ".wps": "WPS", ".xlsx": "Excel", ".xls": "Excel",
+                       ".pdf": "PDF", ".txt": "text", ".csv": "CSV"}
+
+
+def _unknown_reason(name: str) -> str:
+    expected = _EXPECTED_BY_SUFFIX.get(Path(name).suffix.lower())
+    if expected:
+        return f"named like a {expected} file, but its content is no known format (damaged, or not what its name says)"
+    return _UNSUPPORTED["unknown"]
+
+
 def _run_extractor(path: Path, fmt: str) -> Extracted:
     if fmt == "docx":
         return extract_docx(path)
@@ -82,6 +93,8 @@ def extract_document(path: Path, original_name: str) -> DocumentRecord:
         with open(path, "rb") as handle:
             head = handle.read(8192)
         fmt = detect_format(path, head, original_name)
+        if fmt == "unknown":
+            raise ExtractionError(_unknown_reason(original_name))
         extracted = _run_extractor(path, fmt)
     except ExtractionError as exc:
         return DocumentRecord(format=locals().get("fmt", "unknown"), status="failed",
