@@ -24,6 +24,8 @@ from archive.store import Store
 from archive.verify import verify as run_verify
 from archive.whoosh_backend import WhooshBackend
 from archive.workspace import Workspace, init_workspace, open_workspace
+from dossier.system_xlsx import export_system_xlsx, import_system_xlsx, save_system
+from dossier.systems import list_systems, load_system, validate_system_file
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False)
@@ -87,6 +89,7 @@ def main(ctx: click.Context, workspace: str | None) -> None:
 @click.option("--deadline", type=click.DateTime(formats=["%Y-%m-%d"]), help="Submission deadline, YYYY-MM-DD.")
 def init(directory: str, system_id: str, assessment_year: int | None, deadline: dt.datetime | None) -> None:
     """Create a workspace in DIRECTORY (default: here)."""
+    load_system(system_id, [Path(directory).expanduser() / "systems"])  # an unknown id fails here, clearly
     ws, created = init_workspace(Path(directory), system=system_id, assessment_year=assessment_year,
                                  deadline=deadline.date() if deadline else None)
     catalog.connect(ws.catalog_path).close()
@@ -309,6 +312,101 @@ def reindex(ctx) -> None:
         count = rebuild_index(conn, backend)
         backend.close()
     out.print(f"reindexed {count} documents")
+
+
+# -- indicator systems ----------------------------------------------------------------------
+def _system_dirs(ctx: click.Context) -> list[Path]:
+    """The workspace's own systems/ folder when there is a workspace; built-ins otherwise."""
+    try:
+        return [_workspace(ctx).systems_dir]
+    except DossierError:
+        return []
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def systems(ctx, as_json: bool) -> None:
+    """List the indicator systems (built-in and imported into this workspace)."""
+    rows = [s.summary() for s in list_systems(_system_dirs(ctx))]
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table(pad_edge=False)
+    for name in ("id", "名称", "版本", "项目", "内容", "指标", "材料审核"):
+        table.add_column(name)
+    table.columns[1].overflow = "fold"
+    for row in rows:
+        table.add_row(row["id"], row["name"], str(row["version"]), str(row["parts"]), str(row["contents"]),
+                      str(row["indicators"]), str(row["material_review_indicators"]))
+    out.print(table)
+
+
+@main.group()
+def system() -> None:
+    """Show, validate, import and export indicator systems."""
+
+
+@system.command("show")
+@click.argument("system_id")
+@click.option("--all", "show_all", is_flag=True, help="Also indicators not checked by material review.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def system_show(ctx, system_id: str, show_all: bool, as_json: bool) -> None:
+    """The flattened indicators of a system, with part and content."""
+    chosen = load_system(system_id, _system_dirs(ctx))
+    indicators = chosen.indicators() if show_all else chosen.material_review()
+    if as_json:
+        emit_json({"id": chosen.id, "name": chosen.name, "version": chosen.version,
+                   "indicators": [i.to_dict() for i in indicators]})
+        return
+    table = Table(pad_edge=False)
+    for name, opts in (("编号", {}), ("指标名称", {"overflow": "fold"}), ("测评内容", {"overflow": "fold"}),
+                       ("材料类型", {}), ("牵头单位", {"overflow": "fold"})):
+        table.add_column(name, **opts)
+    for ind in indicators:
+        kinds = "、".join({"statistics": "统计", "activity": "活动"}[k] for k in ind.evidence)
+        table.add_row(ind.code, ind.name, ind.content_name, kinds, ind.lead_department or "")
+    out.print(f"[bold]{chosen.name}[/] ({chosen.id}, {chosen.version})")
+    out.print(table)
+    out.print(f"{len(indicators)} indicators" + ("" if show_all else " by material review (--all for every one)"))
+
+
+@system.command("validate")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def system_validate(file: Path) -> None:
+    """Check a system file (YAML/JSON); one line per problem, exit 1 when invalid."""
+    problems = validate_system_file(file)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        sys.exit(1)
+    out.print(f"ok: {file} is a valid indicator system")
+
+
+@system.command("export")
+@click.argument("system_id")
+@click.argument("xlsx", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def system_export(ctx, system_id: str, xlsx: Path) -> None:
+    """Write a system as an Excel table (测评项目 · 测评内容 · 指标编号 · … · 牵头单位)."""
+    export_system_xlsx(load_system(system_id, _system_dirs(ctx)), xlsx)
+    out.print(f"wrote {xlsx}")
+
+
+@system.command("import")
+@click.argument("xlsx", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--id", "system_id", help="Id to store the system under (default: from the table or its file name).")
+@click.pass_context
+def system_import(ctx, xlsx: Path, system_id: str | None) -> None:
+    """Import an office's Excel table into this workspace (select it with `init --system ID`
+    or `system = "ID"` in dossier.toml)."""
+    ws = _workspace(ctx)
+    imported = import_system_xlsx(xlsx, system_id=system_id)
+    path = save_system(imported, ws.systems_dir)
+    counts = imported.counts()
+    out.print(f"imported {imported.id} ({imported.name}): {counts['indicators']} indicators, "
+              f"{counts['material_review_indicators']} by material review → {path}")
 
 
 if __name__ == "__main__":
