@@ -24,6 +24,7 @@ from archive.store import Store
 from archive.verify import verify as run_verify
 from archive.whoosh_backend import WhooshBackend
 from archive.workspace import Workspace, init_workspace, open_workspace
+from dossier.build import build_volumes
 from dossier.system_xlsx import export_system_xlsx, import_system_xlsx, save_system
 from dossier.systems import list_systems, load_system, validate_system_file
 
@@ -312,6 +313,44 @@ def reindex(ctx) -> None:
         count = rebuild_index(conn, backend)
         backend.close()
     out.print(f"reindexed {count} documents")
+
+
+# -- build ----------------------------------------------------------------------------------
+def _system_of(ws: Workspace):
+    return load_system(ws.config.system, [ws.systems_dir])
+
+
+@main.command()
+@click.argument("codes", nargs=-1)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: out/卷宗 in the workspace).")
+@click.option("--format", "formats", default="docx,pdf", show_default=True, help="docx, pdf or both, comma-separated.")
+@click.pass_context
+def build(ctx, codes: tuple[str, ...], out_dir: Path | None, formats: str) -> None:
+    """Bind one dossier (卷宗) per indicator with evidence — or the CODEs given — as .docx and
+    .pdf, plus the submission index 总目录.xlsx/.docx. Only changed volumes are rebuilt."""
+    ws = _workspace(ctx)
+    system = _system_of(ws)
+    target = out_dir or ws.out_dir / "卷宗"
+    wanted = {f.strip().lower() for f in formats.split(",") if f.strip()}
+    with workspace_lock(ws.lock_path, "build", on_wait=err.print), _catalogue(ws) as conn:
+        result = build_volumes(ws, conn, system, list(codes) or None, target, wanted,
+                               missing=_missing_years(conn, system, ws), progress=err.print)
+    out.print(f"built {len(result.built)} volumes, {len(result.unchanged)} unchanged"
+              + (f"; {len(result.skipped)} indicators have no evidence yet" if result.skipped else ""))
+    for warning in result.warnings:
+        out.print(f"[yellow]warning:[/] {warning}")
+    out.print(f"dossiers in {target}")
+
+
+def _missing_years(conn, system, ws: Workspace) -> dict | None:
+    """Coverage's missing years per indicator and kind, for the volumes' notes and 总目录."""
+    try:
+        from dossier.coverage import compute_coverage
+    except ImportError:
+        return None
+    report = compute_coverage(conn, system, ws.config)
+    return {ind.code: {kind: cov.missing for kind, cov in ind.evidence.items()} for ind in report.indicators}
 
 
 # -- indicator systems ----------------------------------------------------------------------

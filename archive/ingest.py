@@ -157,12 +157,15 @@ class Ingester:
             self._record_failure(cand, f"cannot read the file: {exc.strerror or exc}", forced)
             return None
         crash_point("stored")
-        row = self.conn.execute("SELECT id FROM documents WHERE sha256 = ?", (sha,)).fetchone()
+        row = self.conn.execute("SELECT id, status, error FROM documents WHERE sha256 = ?", (sha,)).fetchone()
         if row:
             with Transaction(self.conn):
                 self._put_source(row["id"], cand, forced)
             if known and known["doc_id"] == row["id"]:
                 self.summary.unchanged += 1  # touched, same content
+            elif row["status"] == "failed":
+                # A copy of a file that failed fails too; the person must hear about every path.
+                self.summary.failed.append({"path": cand.display, "reason": row["error"]})
             else:
                 self.summary.duplicates += 1
             return None
@@ -205,7 +208,6 @@ class Ingester:
                 ids.append(doc_id)
                 for cand in (job.first, *job.extra):
                     self._put_source(doc_id, cand, forced)
-                self.summary.duplicates += len(job.extra)
                 self._count(record, job)
             if self.after_insert:
                 self.after_insert(self.conn, ids)
@@ -215,8 +217,10 @@ class Ingester:
 
     def _count(self, record: DocumentRecord, job: _Pending) -> None:
         if record.status == "failed":
-            self.summary.failed.append({"path": job.first.display, "reason": record.error})
+            for cand in (job.first, *job.extra):
+                self.summary.failed.append({"path": cand.display, "reason": record.error})
         else:
+            self.summary.duplicates += len(job.extra)
             self.summary.added += 1
             if record.status == "needs_ocr":
                 self.summary.needs_ocr += 1

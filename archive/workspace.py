@@ -26,6 +26,7 @@ class Config:
     required_years: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_REQUIRED_YEARS))
     aliases: dict[str, str] = field(default_factory=dict)
     max_file_mb: int = DEFAULT_MAX_FILE_MB
+    build: dict[str, str] = field(default_factory=dict)   # names on the dossiers: fonds, retention, compiler, checker
 
     def to_toml(self) -> dict:
         data: dict = {"system": self.system, "assessment_year": self.assessment_year}
@@ -34,6 +35,7 @@ class Config:
         data["required_years"] = dict(self.required_years)
         data["departments"] = {"aliases": dict(self.aliases)}
         data["ingest"] = {"max_file_mb": self.max_file_mb}
+        data["build"] = dict(self.build)
         return data
 
 
@@ -113,6 +115,10 @@ def _parse_config(path: Path) -> Config:
         raise WorkspaceError(f"{path}: [departments] aliases must be a table of 别名 = \"规范名称\"")
     cfg.aliases = {str(k).strip(): str(v).strip() for k, v in aliases.items()}
     cfg.max_file_mb = int(raw.get("ingest", {}).get("max_file_mb", cfg.max_file_mb))
+    build = raw.get("build", {})
+    if not isinstance(build, dict):
+        raise WorkspaceError(f"{path}: [build] must be a table (fonds, retention, compiler, checker)")
+    cfg.build = {str(k): str(v).strip() for k, v in build.items()}
     return cfg
 
 

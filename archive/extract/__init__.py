@@ -113,7 +113,8 @@ def _record(extracted: Extracted, fallback_title: str) -> DocumentRecord:
     pages = cap_pages([normalize_text(p) for p in extracted.pages], notes)
     text = "\n".join(pages)
     facts = read_facts(text)
-    title = normalize_text(extracted.title or "").strip() or facts.title or fallback_title
+    from_text = facts.title if extracted.title_from_text else None
+    title = normalize_text(extracted.title or "").strip() or from_text or fallback_title
     return DocumentRecord(
         format=extracted.format,
         status=extracted.status,

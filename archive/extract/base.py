@@ -24,6 +24,7 @@ class Extracted:
     page_count: int | None = None     # real pages where the format knows them, else len(pages)
     table_ratio: float = 0.0          # share of the text that sits in tables (statistics hint)
     notes: list[str] = field(default_factory=list)
+    title_from_text: bool = True      # False where the first line is not a title (sheet names)
 
     @property
     def text(self) -> str:

@@ -41,7 +41,7 @@ def extract_text_file(path: Path, fmt: str) -> Extracted:
     notes: list[str] = []
     pages = cap_pages(text.split("\f"), notes)
     table_ratio = 1.0 if fmt == "csv" else 0.0
-    return Extracted(format=fmt, pages=pages, table_ratio=table_ratio, notes=notes)
+    return Extracted(format=fmt, pages=pages, table_ratio=table_ratio, notes=notes, title_from_text=fmt != "csv")
 
 
 class _HTMLText(HTMLParser):

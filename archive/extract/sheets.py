@@ -21,6 +21,17 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+def sheet_title(page: str) -> str | None:
+    """A title row of a sheet: the first row with exactly one filled cell that reads like a title."""
+    for line in page.split("\n")[1:6]:
+        cells = [c for c in line.split("\t") if c.strip()]
+        if len(cells) == 1 and 4 <= len(cells[0]) <= 60 and not cells[0].replace(".", "").isdigit():
+            return cells[0].strip()
+        if len(cells) > 1:
+            return None
+    return None
+
+
 def _rows_to_page(name: str, rows, budget: int) -> tuple[str, bool]:
     """One sheet as tab-separated lines under its name; stops at the character budget."""
     lines = [name]
@@ -60,13 +71,14 @@ def extract_xlsx(path: Path) -> Extracted:
             if cut:
                 notes.append(f"text cut at {MAX_TEXT_CHARS:,} characters (sheet {sheet.title})")
                 break
-        title = (book.properties.title or "").strip() or None
+        title = (book.properties.title or "").strip() or (sheet_title(pages[0]) if pages else None)
     except Exception as exc:  # damaged sheet XML surfaces only while streaming rows
         raise ExtractionError(f"the Excel file is damaged ({type(exc).__name__}: {exc})") from exc
     finally:
         book.close()
         handle.close()
-    return Extracted(format="xlsx", pages=pages or [""], title=title, table_ratio=1.0, notes=notes)
+    return Extracted(format="xlsx", pages=pages or [""], title=title, table_ratio=1.0, notes=notes,
+                     title_from_text=False)
 
 
 def extract_xls(path: Path) -> Extracted:
@@ -91,4 +103,5 @@ def extract_xls(path: Path) -> Extracted:
         raise ExtractionError(f"the .xls file is damaged ({type(exc).__name__}: {exc})") from exc
     finally:
         book.release_resources()
-    return Extracted(format="xls", pages=pages or [""], table_ratio=1.0, notes=notes)
+    return Extracted(format="xls", pages=pages or [""], title=sheet_title(pages[0]) if pages else None,
+                     table_ratio=1.0, notes=notes, title_from_text=False)
