@@ -17,6 +17,9 @@ _KEEP_FULLWIDTH = set("，：；！？（）")
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if chr(code) not in _KEEP_FULLWIDTH}
 _FULLWIDTH[0x3000] = 0x20  # ideographic space
 _SPACES_BETWEEN_CJK = re.compile(f"(?<={_CJK})[ \\u00a0\\u2002-\\u200b]+(?={_CJK})")
+# PDF text layers put a space between a number and the character after it (2024 年, 共 12 场);
+# in Chinese these belong together, and a search for 2024年 must find them.
+_SPACES_DIGIT_CJK = re.compile(f"(?<=[0-9])[ \\u00a0]+(?={_CJK})|(?<={_CJK})[ \\u00a0]+(?=[0-9])")
 _CJK_RE = re.compile(_CJK)
 _CJK_OR_PUNCT = re.compile(f"[{CJK_CLASS}，、；：“”‘’（）《》]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -48,13 +51,14 @@ def is_cjk(char: str) -> bool:
 
 
 def normalize_text(text: str) -> str:
-    """Full-width ASCII to half-width, no spaces between two CJK characters, no control bytes.
+    """Full-width ASCII to half-width, no spaces between two CJK characters (nor between a
+    digit and a CJK character), no control bytes.
 
     Tabs stay: they separate table cells, and two cells are not one phrase.
     """
     text = text.translate(_FULLWIDTH)
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    return _SPACES_BETWEEN_CJK.sub("", text)
+    return _SPACES_DIGIT_CJK.sub("", _SPACES_BETWEEN_CJK.sub("", text))
 
 
 def cjk_ratio(text: str) -> float:

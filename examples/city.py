@@ -288,8 +288,8 @@ def _ensure_every_format(planner: _Planner) -> None:
     for fmt in wanted:
         if fmt in present:
             continue
-        pool = [s for s in planner.specs if s.role == "main" and s.fmt in ("docx", "pdf", "txt")
-                and sum(t.fmt == s.fmt for t in planner.specs) > 1]
+        counts = Counter(s.fmt for s in planner.specs)
+        pool = [s for s in planner.specs if s.role == "main" and s.fmt in ("docx", "pdf", "txt") and counts[s.fmt] > 1]
         if pool:
             planner.rng.choice(pool).retarget(fmt, {"lopdf": "pdf"}.get(fmt, fmt), planner.used)
             present.add(fmt)
@@ -317,6 +317,30 @@ def _render_chunk(args: tuple[str, int, list[DocSpec]]) -> list[tuple[int, bytes
     return [(s.index, data) for s in specs if (data := render(Path(root), seed, s)) is not None]
 
 
+def _remove_previous_city(dest: Path) -> None:
+    """Generating again into the same folder replaces the old city: delete the files its
+    manifest lists (and nothing else), so no stale document survives into the new one."""
+    old = dest / "manifest.json"
+    if not old.exists():
+        return
+    try:
+        files = json.loads(old.read_text(encoding="utf-8")).get("files", {})
+    except (ValueError, OSError):
+        return
+    folders = set()
+    for relpath in files:
+        if Path(relpath).is_absolute() or ".." in Path(relpath).parts:
+            continue                  # never delete outside dest, whatever the manifest says
+        (dest / relpath).unlink(missing_ok=True)
+        folders.update((dest / relpath).parents)
+    for folder in sorted(folders - set(dest.parents) - {dest}, key=lambda p: len(p.parts), reverse=True):
+        try:
+            folder.rmdir()            # only folders left empty; anything a person added stays
+        except OSError:
+            pass
+    old.unlink()
+
+
 def generate_city(dest: Path, *, docs: int = 150, seed: int = 20260526, assessment_year: int = 2026,
                   formats: str = "all", libreoffice: bool = True, workers: int | None = None,
                   system_file: Path | None = None) -> CityManifest:
@@ -330,6 +354,7 @@ def generate_city(dest: Path, *, docs: int = 150, seed: int = 20260526, assessme
         raise ValueError("docs must be at least 1")
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
+    _remove_previous_city(dest)
     chosen = _parse_formats(formats)
     lo = libreoffice and docgen.soffice_available() and bool(chosen & {"pdf", "doc"})
     system_id, indicators = load_system(system_file)
