@@ -1,0 +1,225 @@
+"""The benchmark: how fast ingest, search and build are as a city's archive grows.
+
+    python bench/run.py --docs 10000 [--json] [--keep DIR] [--pdf]
+
+One run generates an example city of N documents (examples/city.py, fixed seed), then measures:
+ingest (docs/s, MB/s), the extraction floor (the same files through the extractors alone, with
+the same number of processes) and the ingest/floor ratio; search p50/p95 over 50 queries and the
+same queries with ripgrep (or grep) over the extracted text, with the recall of both against a
+plain substring scan; the docx build of all volumes (pdf with --pdf); re-ingest of the unchanged
+tree; peak memory. Prints a table and a final JSON line. Targets (issue 7) are reported, never
+asserted.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from archive import catalog  # noqa: E402
+from archive.extract import extract_document  # noqa: E402
+from archive.ingest import ingest  # noqa: E402
+from archive.search import search  # noqa: E402
+from archive.walk import walk_sources  # noqa: E402
+from archive.whoosh_backend import WhooshBackend  # noqa: E402
+from archive.workspace import init_workspace  # noqa: E402
+
+TARGETS = {"ingest_docs_per_s": 50, "ingest_floor_ratio": 1.5, "search_p95_ms": 50, "search_speedup_vs_grep": 20,
+           "reingest_s": 5, "build_docx_s": 60, "peak_rss_mib": 1024}
+
+
+def _queries(system_file: Path, count: int = 50) -> list[str]:
+    """Indicator keywords of the system, the words auditors search for, deterministically chosen."""
+    import yaml
+
+    data = yaml.safe_load(system_file.read_text(encoding="utf-8"))
+    words: list[str] = []
+    for part in data["parts"]:
+        for content in part["contents"]:
+            for indicator in content["indicators"]:
+                words.extend(k for k in indicator.get("keywords", []) if 2 <= len(k) <= 8)
+    unique = sorted(set(words), key=lambda w: (hash_key(w), w))
+    return unique[:count]
+
+
+def hash_key(word: str) -> int:
+    import hashlib
+
+    return int(hashlib.sha256(word.encode()).hexdigest()[:8], 16)
+
+
+def _extract_one(args: tuple[str, str]):
+    path, name = args
+    return extract_document(Path(path), name).status
+
+
+def extraction_floor(src: Path, workers: int) -> float:
+    files = [(str(c.path), c.display.rsplit("/", 1)[-1]) for c in walk_sources([src]) if not (c.skip or c.problem)]
+    start = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(_extract_one, files, chunksize=8))
+    return time.perf_counter() - start
+
+
+def _texts(conn) -> dict[int, str]:
+    texts: dict[int, list[str]] = {}
+    for doc_id, title in conn.execute("SELECT id, title FROM documents"):
+        texts[doc_id] = [title]
+    for doc_id, text in conn.execute("SELECT doc_id, text FROM pages ORDER BY doc_id, page"):
+        texts[doc_id].append(text)
+    return {k: "\n".join(v) for k, v in texts.items()}
+
+
+def _grep_tool() -> list[str]:
+    if shutil.which("rg"):
+        return ["rg", "-l", "-F", "--no-messages", "-e"]
+    return ["grep", "-rlF", "-e"]
+
+
+def measure_search(ws, queries: list[str], text_dir: Path, texts: dict[int, str]) -> dict:
+    conn = catalog.connect(ws.catalog_path)
+    backend = WhooshBackend(ws.index_dir)
+    engine_ms, grep_ms, engine_found, grep_found, relevant = [], [], 0, 0, 0
+    tool = _grep_tool()
+    search(conn, backend, queries[0], limit=None)  # open the index once, as a long-lived process would
+    for query in queries:
+        truth = {doc_id for doc_id, text in texts.items() if query in text}
+        t0 = time.perf_counter()
+        hits = {h.id for h in search(conn, backend, query, limit=None)}
+        engine_ms.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        result = subprocess.run([*tool, query, str(text_dir)], capture_output=True, text=True)
+        grep_ms.append((time.perf_counter() - t0) * 1000)
+        grep_hits = {int(Path(line).stem) for line in result.stdout.splitlines() if line.strip()}
+        relevant += len(truth)
+        engine_found += len(truth & hits)
+        grep_found += len(truth & grep_hits)
+    backend.close()
+    conn.close()
+    engine_ms.sort()
+    grep_ms.sort()
+
+    def pct(values, q):
+        return values[min(len(values) - 1, int(len(values) * q))]
+
+    return {"queries": len(queries), "search_p50_ms": round(statistics.median(engine_ms), 2),
+            "search_p95_ms": round(pct(engine_ms, 0.95), 2), "grep_p50_ms": round(statistics.median(grep_ms), 2),
+            "grep_p95_ms": round(pct(grep_ms, 0.95), 2), "grep_tool": tool[0],
+            "search_speedup_vs_grep": round(statistics.median(grep_ms) / max(statistics.median(engine_ms), 1e-6), 1),
+            "search_recall": round(engine_found / relevant, 4) if relevant else 1.0,
+            "grep_recall": round(grep_found / relevant, 4) if relevant else 1.0}
+
+
+def measure_build(ws, formats: set[str]) -> tuple[float, int]:
+    from dossier.build import build_volumes
+    from dossier.systems import load_system
+
+    conn = catalog.connect(ws.catalog_path)
+    system = load_system(ws.config.system, [ws.systems_dir])
+    start = time.perf_counter()
+    result = build_volumes(ws, conn, system, None, ws.out_dir / "卷宗", formats)
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return elapsed, len(result.built)
+
+
+def _after_insert():
+    try:
+        from dossier.classify import classify_documents
+        from dossier.systems import load_system
+    except ImportError:
+        return None
+    system = load_system("civilized-city")
+    return lambda conn, ids: classify_documents(conn, system, ids)
+
+
+def run(docs: int, keep: Path | None, pdf: bool, workers: int) -> dict:
+    from examples.city import generate_city
+
+    base = keep or Path(tempfile.mkdtemp(prefix="dossier-bench-"))
+    src = base / "材料"
+    figures: dict = {"docs_requested": docs, "workers": workers}
+    if not (src / "manifest.json").exists():
+        t0 = time.perf_counter()
+        generate_city(src, docs=docs)
+        figures["generate_s"] = round(time.perf_counter() - t0, 1)
+    size = sum(p.stat().st_size for p in src.rglob("*") if p.is_file() and not p.is_symlink())
+    figures["floor_s"] = round(extraction_floor(src, workers), 2)
+    ws_root = base / "ws"
+    shutil.rmtree(ws_root, ignore_errors=True)
+    ws, _ = init_workspace(ws_root, assessment_year=2026)
+    t0 = time.perf_counter()
+    summary = ingest(ws, [src], workers=workers, after_insert=_after_insert())
+    ingest_s = time.perf_counter() - t0
+    files = summary.added + summary.duplicates + len(summary.failed)
+    figures.update(ingest_s=round(ingest_s, 2), files=files, added=summary.added, failed=len(summary.failed),
+                   ingest_docs_per_s=round(files / ingest_s, 1), ingest_mb_per_s=round(size / 2**20 / ingest_s, 2),
+                   ingest_floor_ratio=round(ingest_s / figures["floor_s"], 2))
+    t0 = time.perf_counter()
+    again = ingest(ws, [src], workers=workers)
+    figures["reingest_s"] = round(time.perf_counter() - t0, 2)
+    figures["reingest_added"] = again.added
+    conn = catalog.connect(ws.catalog_path)
+    texts = _texts(conn)
+    conn.close()
+    text_dir = base / "texts"
+    shutil.rmtree(text_dir, ignore_errors=True)
+    text_dir.mkdir()
+    for doc_id, text in texts.items():
+        (text_dir / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+    figures.update(measure_search(ws, _queries(ROOT / "schemas" / "civilized-city.yaml"), text_dir, texts))
+    figures["build_docx_s"], figures["volumes"] = (round(v, 2) if isinstance(v, float) else v
+                                                    for v in measure_build(ws, {"docx"}))
+    if pdf:
+        figures["build_pdf_s"] = round(measure_build(ws, {"pdf"})[0], 2)
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    figures["peak_rss_mib"] = round(max(own, children), 1)
+    if keep is None:
+        shutil.rmtree(base, ignore_errors=True)
+    return figures
+
+
+def _verdicts(figures: dict) -> dict:
+    lower_is_better = {"ingest_floor_ratio", "search_p95_ms", "reingest_s", "build_docx_s", "peak_rss_mib"}
+    out = {}
+    for key, target in TARGETS.items():
+        if key in figures:
+            value = figures[key]
+            out[key] = value <= target if key in lower_is_better else value >= target
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, default=1000)
+    parser.add_argument("--keep", type=Path, help="Keep the corpus and workspace here (reused if present).")
+    parser.add_argument("--pdf", action="store_true", help="Also build the PDF volumes (LibreOffice; slow).")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--json", action="store_true", help="Only the JSON line.")
+    args = parser.parse_args()
+    figures = run(args.docs, args.keep, args.pdf, args.workers)
+    figures["targets_met"] = _verdicts(figures)
+    if not args.json:
+        for key, value in figures.items():
+            if key != "targets_met":
+                mark = {True: "  ok", False: "  MISSED"}.get(figures["targets_met"].get(key), "")
+                target = f"  (target {TARGETS[key]})" if key in TARGETS else ""
+                print(f"{key:28} {value}{target}{mark}")
+    print(json.dumps(figures, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
