@@ -143,10 +143,11 @@ def ingest(ctx: click.Context, sources: tuple[Path, ...], department: str | None
     cannot be read is recorded as failed with its reason and the rest goes on.
     """
     ws = _workspace(ctx)
+    classify = _classifier(_system_of(ws))
     progress = _RichProgress(enabled=err.is_terminal and not as_json)
     try:
         summary = run_ingest(ws, list(sources), department=department, progress=progress, workers=workers,
-                             lock_wait=wait)
+                             lock_wait=wait, after_insert=classify)
     finally:
         progress.stop()
     if as_json:
@@ -161,6 +162,101 @@ def ingest(ctx: click.Context, sources: tuple[Path, ...], department: str | None
         out.print(f"  … and {len(summary.failed) - 20} more: see `dossier docs --failed`")
     if summary.failed_before:
         out.print(f"  {summary.failed_before} unchanged files failed in an earlier run: see `dossier docs --failed`")
+
+
+def _classifier(system):
+    """The automatic pass (years, kind, tags) that ingest runs on every new document."""
+    from dossier.classify import classify_documents
+
+    return lambda conn, ids: classify_documents(conn, system, ids)
+
+
+# -- tag / retag / review -------------------------------------------------------------------
+@main.command()
+@click.argument("doc")
+@click.option("--add", "add_codes", multiple=True, metavar="CODE", help="File the document under this indicator.")
+@click.option("--remove", "remove_codes", multiple=True, metavar="CODE",
+              help="This indicator is wrong for the document; no automatic pass will add it again.")
+@click.option("--year", "years", multiple=True, type=click.IntRange(1990, 2100), help="The years it covers (replaces the detected ones).")
+@click.option("--kind", type=click.Choice(["statistics", "activity"]), help="统计数据类 or 活动类 material.")
+@click.pass_context
+def tag(ctx, doc: str, add_codes, remove_codes, years, kind) -> None:
+    """Record a person's decision about a document; automatic passes never override it."""
+    from dossier.decisions import add_manual_tag, remove_manual_tag, set_manual_kind, set_manual_years
+
+    if not (add_codes or remove_codes or years or kind):
+        raise click.UsageError("say what to record: --add, --remove, --year or --kind")
+    ws = _workspace(ctx)
+    system = _system_of(ws)
+    adds = [system.indicator(code).code for code in add_codes]
+    removes = [system.indicator(code).code for code in remove_codes]
+    with workspace_lock(ws.lock_path, "tag", on_wait=err.print), _catalogue(ws) as conn:
+        doc_id = resolve_doc(conn, doc)
+        with catalog.Transaction(conn):
+            for code in adds:
+                add_manual_tag(conn, doc_id, code)
+            for code in removes:
+                remove_manual_tag(conn, doc_id, code)
+            if years:
+                set_manual_years(conn, doc_id, list(years))
+            if kind:
+                set_manual_kind(conn, doc_id, kind)
+        detail = document_detail(conn, doc_id)
+    tags = ", ".join(f"{t['code']}({t['status']})" for t in detail["tags"]) or "none"
+    out.print(f"{detail['title']}: tags {tags}; years {', '.join(map(str, detail['years'])) or '-'}; kind {detail['kind'] or '-'}")
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="Show what would change and change nothing.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def retag(ctx, dry_run: bool, as_json: bool) -> None:
+    """Re-run automatic tagging, years and kind on every document. Only rule- and path-made
+    decisions change; a person's decisions are never touched."""
+    from dossier.classify import retag as run_retag
+
+    ws = _workspace(ctx)
+    system = _system_of(ws)
+    with workspace_lock(ws.lock_path, "retag", on_wait=err.print), _catalogue(ws) as conn:
+        changes = run_retag(conn, system, dry_run=dry_run)
+        titles = {c.doc_id: conn.execute("SELECT title FROM documents WHERE id = ?", (c.doc_id,)).fetchone()[0] for c in changes}
+    if as_json:
+        emit_json([{"id": c.doc_id, "title": titles[c.doc_id], "added": c.added, "removed": c.removed,
+                    "years": c.years, "kind": c.kind} for c in changes])
+        return
+    for c in changes:
+        parts = [f"+{code}" for code in c.added] + [f"-{code}" for code in c.removed]
+        if c.years:
+            parts.append(f"years {c.years[0]} → {c.years[1]}")
+        if c.kind:
+            parts.append(f"kind {c.kind[0]} → {c.kind[1]}")
+        out.print(f"  {c.doc_id:>5} {titles[c.doc_id]}: {'; '.join(parts)}")
+    verb = "would change" if dry_run else "changed"
+    out.print(f"{verb} {len(changes)} documents" + (" (dry run: nothing written)" if dry_run else ""))
+
+
+@main.command()
+@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def review(ctx, limit: int, as_json: bool) -> None:
+    """Documents a person should look at (no tag, low confidence, no year, conflicting
+    signals), the ones whose decision would fill most coverage gaps first."""
+    from dossier.review import review_queue
+
+    ws = _workspace(ctx)
+    with _catalogue(ws) as conn:
+        items = review_queue(conn, _system_of(ws), ws.config.assessment_year, ws.config.required_years)
+    if as_json:
+        emit_json([item.to_dict() for item in items])
+        return
+    for item in items[:limit]:
+        out.print(f"[bold]{item.doc_id:>5}[/] {item.title}  [dim]({item.department or '-'})[/]")
+        out.print(f"        {'; '.join(item.problems)}")
+        if item.suggestions:
+            best = item.suggestions[0]
+            out.print(f"        suggestion: dossier tag {item.doc_id} --add {best['code']}   ({best['name']}; {best['reason']})")
+    out.print(f"{len(items)} documents to review" + (f" (first {limit} shown)" if len(items) > limit else ""))
 
 
 # -- docs / show ----------------------------------------------------------------------------

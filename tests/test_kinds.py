@@ -1,0 +1,129 @@
+"""Kind detection: statistics (figures) or activity (the record of work, institutions included)."""
+from __future__ import annotations
+
+import pytest
+
+from dossier.kinds import KindDecision, detect_kind
+
+NARRATIVE = "近日,街道组织志愿者走进养老院,为老人理发、打扫房间,陪老人聊天,现场气氛温馨。"
+FIGURES = ("全年全县粮食总产量18.6万吨,比上年增长2.3%。规模以上工业企业达到146家,工业增加值增长8.4%;"
+           "固定资产投资同比增长11.2%。年末城镇调查失业率为2.9%,比上年末下降0.2个百分点。"
+           "全年接待游客人次增长15.6%。")
+
+
+def kind(title: str, text: str = NARRATIVE, filename: str = "", **kw) -> str | None:
+    return detect_kind(title, text, filename, **kw).kind
+
+
+@pytest.mark.parametrize("title", [
+    "2022年某县国民经济和社会发展统计公报",
+    "某市统计年鉴(2022)",
+    "2021年公共体育设施数据表",
+    "2022年第三季度空气质量监测数据",
+    "全区2022年志愿服务情况统计表",
+])
+def test_statistics_titles(title):
+    decision = detect_kind(title, NARRATIVE)
+    assert decision.kind == "statistics" and decision.confidence >= 0.8 and "标题含" in decision.reason
+
+
+@pytest.mark.parametrize("title", [
+    "2023年文明交通志愿服务活动方案",
+    "关于开展文明交通劝导活动的通知",
+    "2022年新时代文明实践工作总结",
+    "创建文明城市工作简报(第12期)",
+    "志愿服务活动台账",
+    "机关文明餐桌管理制度",
+    "某市志愿服务促进办法",
+    "某区门前三包责任区管理规定",
+    "关于加强新时代文明实践工作的意见",
+    "某局2023年政府信息公开工作年度报告",
+])
+def test_activity_and_institutional_titles(title):
+    assert kind(title) == "activity"
+
+
+def test_information_disclosure_report_is_activity_even_with_figures():
+    decision = detect_kind("某局2022年政府信息公开工作年度报告", FIGURES)
+    assert decision.kind == "activity" and "信息公开" in decision.reason
+
+
+def test_type_word_that_ends_last_decides():
+    assert kind("关于印发《2022年统计工作要点》的通知", FIGURES) == "activity"
+    assert kind("《2021年全国水资源状况公报》发布") == "statistics"
+    assert kind("关于报送2022年度统计数据的通知") == "activity"
+
+
+def test_meeting_communique_is_not_statistics():
+    assert kind("中共某市委十二届五次全会公报") == "activity"
+
+
+def test_big_data_is_not_statistics():
+    assert kind("某市大数据中心建设方案") == "activity"
+
+
+def test_untitled_figures_are_statistics():
+    decision = detect_kind("全区经济运行情况", FIGURES)
+    assert decision == KindDecision("statistics", decision.confidence, decision.reason)
+    assert "统计用语密度" in decision.reason
+
+
+def test_news_with_a_few_numbers_stays_activity():
+    text = ("3月31日,全县植树月活动落下帷幕。活动期间,乡镇组织义务植树,参与群众2.1万人次,"
+            "栽植苗木15万株,新增绿化面积800亩,群众爱绿护绿意识明显增强。")
+    assert kind("全县植树月活动圆满结束", text) == "activity"
+
+
+def test_reporting_title_with_dense_figures_is_statistics():
+    decision = detect_kind("关于2022年全市空气质量情况的通报", FIGURES)
+    assert decision.kind == "statistics" and "通报" in decision.reason
+
+
+def test_table_ratio_from_the_extractor():
+    assert kind("体育设施情况", "全县体育场地数量、面积等情况见下表。", table_ratio=0.8) == "statistics"
+    assert kind("体育设施情况", "全县体育场地数量、面积等情况见下表。", table_ratio=0.1) == "activity"
+
+
+def test_table_rows_in_text():
+    text = ("指标 | 2023年 | 2022年\n体育场地(个) | 860 | 812\n人均体育场地面积(平方米) | 2.6 | 2.4\n"
+            "经常参加锻炼人数比例(%) | 38.0 | 36.5")
+    assert kind("体育设施指标", text) == "statistics"
+
+
+def test_file_name_type_word_when_title_has_none():
+    decision = detect_kind("", "2022年全区文化设施情况见附表。", "资料组/2022年公共文化设施统计表.xlsx")
+    assert decision.kind == "statistics" and "文件名" in decision.reason
+
+
+def test_title_type_word_beats_file_name():
+    assert kind("2022年志愿服务工作总结", NARRATIVE, "统计表/总结.docx") == "activity"
+
+
+def test_traditional_characters_and_pinyin_glosses():
+    assert kind("2018年某縣統(tǒng)計(jì)年鑒(jiàn)") == "statistics"
+    assert kind("關於開展文明交通活動的通知") == "activity"
+
+
+def test_too_little_text_gives_no_kind():
+    decision = detect_kind("", "")
+    assert decision.kind is None and decision.confidence == 0.0
+    assert detect_kind("图片", "见附件").kind is None
+
+
+def test_plain_narrative_defaults_to_activity_with_modest_confidence():
+    decision = detect_kind("社区新风貌", NARRATIVE)
+    assert decision.kind == "activity" and decision.confidence < 0.8
+
+
+def test_statistical_analysis_report_is_statistics():
+    assert kind("关于2022年度志愿服务数据的统计分析报告") == "statistics"
+
+
+def test_news_of_a_meeting_that_quotes_scores_stays_activity():
+    text = "会上通报了1-5月测评得分情况,全市平均得分85.3分,较上月提高2.1分,环比上升。"
+    decision = detect_kind("文明城市创建工作推进会召开", text)
+    assert decision.kind == "activity" and "推进会" in decision.reason
+
+
+def test_one_percentage_in_a_short_text_is_not_statistics():
+    assert kind("社区志愿者招募", "社区志愿者注册率达到85%,欢迎居民报名参加。") == "activity"
