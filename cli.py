@@ -29,6 +29,8 @@ from dossier.system_xlsx import export_system_xlsx, import_system_xlsx, save_sys
 from dossier.systems import list_systems, load_system, validate_system_file
 
 out = Console(highlight=False, soft_wrap=True)
+if not out.is_terminal:
+    out.width = 160  # piped or redirected: wide lines beat tables folded into 80 columns
 err = Console(stderr=True, highlight=False)
 
 

@@ -151,7 +151,7 @@ def run(docs: int, keep: Path | None, pdf: bool, workers: int) -> dict:
     base = keep or Path(tempfile.mkdtemp(prefix="dossier-bench-"))
     src = base / "材料"
     figures: dict = {"docs_requested": docs, "workers": workers}
-    if not (src / "manifest.json").exists():
+    if not (src / ".manifest.json").exists():
         t0 = time.perf_counter()
         generate_city(src, docs=docs)
         figures["generate_s"] = round(time.perf_counter() - t0, 1)

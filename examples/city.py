@@ -10,7 +10,7 @@ and around the required windows, with deliberate gaps. Every format an office se
 docx, PDF made by LibreOffice and by fpdf2, xlsx, xls, Word 97 .doc, GBK text, scans (PNG and
 image-only PDF), duplicates under other names and a few broken files.
 
-`DEST/manifest.json` is the ground truth: per file its indicators, years, kind, department,
+`DEST/.manifest.json` (hidden, so an ingest of DEST skips it) is the ground truth: per file its indicators, years, kind, department,
 format, whether it is broken or a duplicate; per indicator the required, present and missing
 years. Same seed, same tree: files are byte-identical from run to run (LibreOffice's outputs
 come from a content-addressed cache, so they are identical while the cache is kept).
@@ -51,7 +51,7 @@ _WEIGHTS = {
 
 @dataclass
 class CityManifest:
-    """What `generate_city` made; `to_dict()` is the content of manifest.json."""
+    """What `generate_city` made; `to_dict()` is the content of .manifest.json."""
 
     root: Path
     seed: int
@@ -69,13 +69,13 @@ class CityManifest:
                 "coverage": self.coverage, "files": self.files}
 
     def write(self) -> Path:
-        path = self.root / "manifest.json"
+        path = self.root / ".manifest.json"
         path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         return path
 
     @classmethod
     def load(cls, root: Path) -> CityManifest:
-        data = json.loads((Path(root) / "manifest.json").read_text(encoding="utf-8"))
+        data = json.loads((Path(root) / ".manifest.json").read_text(encoding="utf-8"))
         return cls(Path(root), data["seed"], data["assessment_year"], data["system"], data["required_years"],
                    data["files"], data["coverage"], data["summary"])
 
@@ -320,7 +320,7 @@ def _render_chunk(args: tuple[str, int, list[DocSpec]]) -> list[tuple[int, bytes
 def _remove_previous_city(dest: Path) -> None:
     """Generating again into the same folder replaces the old city: delete the files its
     manifest lists (and nothing else), so no stale document survives into the new one."""
-    old = dest / "manifest.json"
+    old = dest / ".manifest.json"
     if not old.exists():
         return
     try:
@@ -453,7 +453,7 @@ def main(argv: list[str] | None = None) -> int:
     print("formats: " + ", ".join(f"{k} {v}" for k, v in s["formats"].items()))
     print(f"broken {s['broken']}, duplicates {s['duplicates']}, scans {s['needs_ocr']}, untagged {s['untagged']}")
     print("indicators: " + ", ".join(f"{k} {v}" for k, v in s["indicators"].items()))
-    print(f"manifest: {args.dest / 'manifest.json'}")
+    print(f"manifest: {args.dest / '.manifest.json'}")
     return 0
 
 

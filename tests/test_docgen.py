@@ -246,8 +246,8 @@ def cities(tmp_path_factory):
 
 def test_city_is_deterministic(cities):
     first, second = cities
-    a = (first.root / "manifest.json").read_text(encoding="utf-8")
-    assert a == (second.root / "manifest.json").read_text(encoding="utf-8")
+    a = (first.root / ".manifest.json").read_text(encoding="utf-8")
+    assert a == (second.root / ".manifest.json").read_text(encoding="utf-8")
     files = sorted(p.relative_to(first.root) for p in first.root.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(second.root) for p in second.root.rglob("*") if p.is_file())
     for rel in files:                 # LibreOffice files too: they come from the conversion cache
@@ -278,7 +278,7 @@ def test_city_covers_formats_and_departments(cities):
     for code, item in manifest.coverage.items():
         for kind, years in item["evidence"].items():
             assert sorted(years["present"] + years["missing"]) == years["required"], code
-    saved = json.loads((manifest.root / "manifest.json").read_text(encoding="utf-8"))
+    saved = json.loads((manifest.root / ".manifest.json").read_text(encoding="utf-8"))
     assert saved["files"] == files and saved["seed"] == 20260526
 
 
