@@ -110,6 +110,7 @@ class _RichProgress(IngestProgress):
         self.task = None
 
     def start(self, total: int, label: str) -> None:
+        self.stop()  # a new phase (OCR after ingest) gets its own bar
         if not self.enabled or total < 20:
             return
         self.bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -127,18 +128,21 @@ class _RichProgress(IngestProgress):
     def stop(self) -> None:
         if self.bar is not None:
             self.bar.stop()
+            self.bar = None
 
 
 @main.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--department", help="Department for every file (default: the first folder level under each SRC).")
 @click.option("--workers", type=click.IntRange(1, 64), help="Extraction processes (default: one per core).")
+@click.option("--ocr", type=click.Choice(["auto", "off", "force"]), default="auto", show_default=True,
+              help="OCR scans after the batch: auto = pages without usable text; force = every image/PDF page; off = none.")
 @click.option("--wait", type=click.FloatRange(0), default=30, show_default=True,
               help="Seconds to wait for another dossier process writing to the workspace.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context
 def ingest(ctx: click.Context, sources: tuple[Path, ...], department: str | None, workers: int | None,
-           wait: float, as_json: bool) -> None:
+           ocr: str, wait: float, as_json: bool) -> None:
     """Ingest files and folders (any depth, Chinese names) into the archive.
 
     Identical content is stored once; unchanged files are not read again; a file that
@@ -149,7 +153,7 @@ def ingest(ctx: click.Context, sources: tuple[Path, ...], department: str | None
     progress = _RichProgress(enabled=err.is_terminal and not as_json)
     try:
         summary = run_ingest(ws, list(sources), department=department, progress=progress, workers=workers,
-                             lock_wait=wait, after_insert=classify)
+                             lock_wait=wait, after_insert=classify, ocr=ocr)
     finally:
         progress.stop()
     if as_json:
@@ -162,6 +166,13 @@ def ingest(ctx: click.Context, sources: tuple[Path, ...], department: str | None
         out.print(f"  [red]failed[/] {failure['path']}: {failure['reason']}")
     if len(summary.failed) > 20:
         out.print(f"  … and {len(summary.failed) - 20} more: see `dossier docs --failed`")
+    if summary.ocr:
+        if summary.ocr.get("skipped_reason"):
+            out.print(f"[yellow]OCR skipped:[/] {summary.ocr['skipped_reason']}")
+        elif summary.ocr.get("documents"):
+            out.print(f"OCR: {summary.ocr['documents']} documents, {summary.ocr['pages']} pages read")
+        for failure in summary.ocr.get("failed", [])[:20]:
+            out.print(f"  [red]OCR failed[/] {failure['title']} p.{failure['page']}: {failure['reason']}")
     if summary.failed_before:
         out.print(f"  {summary.failed_before} unchanged files failed in an earlier run: see `dossier docs --failed`")
 
@@ -376,7 +387,9 @@ def search(ctx, query: tuple[str, ...], indicator, department, year, kind, limit
         where = f"p.{hit.page}" if hit.page else "title"
         years = ",".join(map(str, hit.years))
         out.print(f"[bold]{rank}. {hit.title}[/]  [dim](id {hit.id} · {hit.department or '-'} · {years or '-'} · {where} · {hit.score:.2f})[/]")
-        snippet = hit.snippet.replace("[", "\\[").replace("【", "[bold yellow]").replace("】", "[/]")
+        snippet = hit.snippet.replace("[", "\\[")
+        if out.is_terminal:  # colour on a screen; the 【】 marks stay when the output is piped
+            snippet = snippet.replace("【", "[bold yellow]").replace("】", "[/]")
         out.print(f"   {snippet}")
 
 

@@ -22,6 +22,7 @@ from typing import Callable, Iterable
 
 from pebble import ProcessExpired, ProcessPool
 
+from . import ocr_phase
 from .catalog import Transaction, connect, log_event, now
 from .faults import crash_point
 from .extract import EXTRACTOR_VERSION, DocumentRecord, extract_document, file_title
@@ -47,12 +48,13 @@ class IngestSummary:
     skipped: list[dict] = field(default_factory=list)
     recovered: int = 0
     failed_before: int = 0         # unchanged files that failed in an earlier run
+    ocr: dict | None = None        # what the OCR phase did (archive.ocr_phase.OcrSummary.as_json)
     added_ids: list[int] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return {"added": self.added, "duplicates": self.duplicates, "unchanged": self.unchanged,
                 "needs_ocr": self.needs_ocr, "failed": self.failed, "skipped": self.skipped,
-                "recovered": self.recovered, "failed_before": self.failed_before}
+                "recovered": self.recovered, "failed_before": self.failed_before, "ocr": self.ocr}
 
 
 class Progress:
@@ -301,14 +303,22 @@ def rebuild_index(conn: sqlite3.Connection, backend: WhooshBackend) -> int:
 def ingest(ws: Workspace, sources: list[Path], *, department: str | None = None,
            progress: Progress | None = None, workers: int | None = None,
            after_insert: Callable[[sqlite3.Connection, list[int]], None] | None = None,
-           lock_wait: float = 30.0) -> IngestSummary:
-    """Ingest files and folders into the workspace; see the module docstring for the guarantees."""
+           lock_wait: float = 30.0, ocr: str = "off") -> IngestSummary:
+    """Ingest files and folders into the workspace; see the module docstring for the guarantees.
+
+    `ocr` (auto | force | off) runs the OCR phase after the batch, so a long scan never holds
+    up the other files: they are catalogued and searchable before OCR starts.
+    """
     progress = progress or Progress()
     with workspace_lock(ws.lock_path, "ingest", wait=lock_wait, on_wait=progress.message):
         conn = connect(ws.catalog_path)
+        ingester = Ingester(ws, conn, progress, workers=workers, after_insert=after_insert)
         try:
-            ingester = Ingester(ws, conn, progress, workers=workers, after_insert=after_insert)
-            return ingester.run(sources, department)
+            summary = ingester.run(sources, department)
+            if ocr != "off":
+                summary.ocr = ocr_phase.run_ocr(ws, conn, ingester.backend, mode=ocr, progress=progress,
+                                                after_update=after_insert, workers=workers).as_json()
+            return summary
         finally:
             ingester.backend.close()
             conn.close()
