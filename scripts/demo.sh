@@ -17,9 +17,25 @@ echo "== dossier init demo/工作区"
 dossier init demo/工作区 --system civilized-city --assessment-year 2026 --deadline 2026-05-26
 cd demo/工作区
 
-echo "== dossier ingest ../收到的材料"
+echo "== dossier ingest ../收到的材料   (extract, file under indicators, detect years and kind, OCR scans)"
 dossier ingest ../收到的材料
-dossier status
 
-echo "== dossier search 注册志愿者 --limit 3"
-dossier search 注册志愿者 --limit 3
+echo "== dossier review --limit 5   (what a person should look at first)"
+dossier review --limit 5
+
+if dossier coverage --help >/dev/null 2>&1; then
+  echo "== dossier coverage --missing --xlsx out/材料审核记录表.xlsx"
+  dossier coverage --missing --xlsx out/材料审核记录表.xlsx
+fi
+
+echo "== dossier build   (one dossier per indicator, docx and pdf, plus 总目录)"
+dossier build
+
+echo "== dossier search 志愿服务 --limit 3"
+dossier search 志愿服务 --limit 3
+
+echo
+echo "Done. Workspace: $PWD"
+echo "  dossiers:      $PWD/out/卷宗 (总目录.xlsx lists every volume and its missing years)"
+[ -f out/材料审核记录表.xlsx ] && echo "  record table:  $PWD/out/材料审核记录表.xlsx"
+echo "  try:           source .venv/bin/activate; cd demo/工作区; dossier search 垃圾分类"
