@@ -64,15 +64,14 @@ def _document(conn: sqlite3.Connection, doc_id: int):
 
 
 def _years(title: str, text: str, paths: list[str], issue_date: str | None) -> tuple[list[int], str, str]:
-    """(years, source, reason): 'path' when only the folder or file name gave the years."""
-    from_text = detect_years(title, text, "", issue_date=issue_date)
-    if from_text.years or not paths:
-        return list(from_text.years), "rule", from_text.reason
-    for path in paths:
-        from_path = detect_years(title, text, path, issue_date=issue_date)
-        if from_path.years:
-            return list(from_path.years), "path", from_path.reason
-    return [], "rule", from_text.reason
+    """(years, source, reason): 'path' when the folder or file name decided the years.
+
+    One call with the file name: detect_years ranks title, body, file name, then dates, so a
+    year in the name beats the issue-date fallback (asking without the name first never would).
+    """
+    decision = detect_years(title, text, paths[0] if paths else "", issue_date=issue_date)
+    source = "path" if decision.source == "filename" else "rule"
+    return list(decision.years), source, decision.reason
 
 
 def classify_documents(conn: sqlite3.Connection, system: System, doc_ids: list[int]) -> list[Change]:
