@@ -25,6 +25,9 @@ from archive.verify import verify as run_verify
 from archive.whoosh_backend import WhooshBackend
 from archive.workspace import Workspace, init_workspace, open_workspace
 from dossier.build import build_volumes
+from dossier.coverage import completeness, compute_coverage
+from dossier.coverage_xlsx import write_review_table
+from dossier.status import workspace_status
 from dossier.system_xlsx import export_system_xlsx, import_system_xlsx, save_system
 from dossier.systems import list_systems, load_system, validate_system_file
 
@@ -454,14 +457,82 @@ def build(ctx, codes: tuple[str, ...], out_dir: Path | None, formats: str) -> No
     out.print(f"dossiers in {target}")
 
 
-def _missing_years(conn, system, ws: Workspace) -> dict | None:
+def _missing_years(conn, system, ws: Workspace) -> dict:
     """Coverage's missing years per indicator and kind, for the volumes' notes and 总目录."""
-    try:
-        from dossier.coverage import compute_coverage
-    except ImportError:
-        return None
-    report = compute_coverage(conn, system, ws.config)
-    return {ind.code: {kind: cov.missing for kind, cov in ind.evidence.items()} for ind in report.indicators}
+    report = compute_coverage(conn, system, ws.config, alias=ws.department_name)
+    return {item.code: {kind: cov.missing for kind, cov in item.evidence.items()} for item in report.indicators}
+
+
+# -- coverage / status ----------------------------------------------------------------------
+_STATUS_STYLE = {"complete": "[green]齐全[/]", "partial": "[yellow]部分缺失[/]", "missing": "[red]缺失[/]"}
+
+
+def _kind_cell(cov) -> str:
+    if cov is None:
+        return "—"
+    have = ",".join(str(y)[2:] for y in cov.present) or "-"
+    lack = ",".join(str(y)[2:] for y in cov.missing)
+    return f"{have}" + (f" [red]缺{lack}[/]" if lack else "")
+
+
+@main.command()
+@click.option("--department", help="Only indicators this department leads: what it still owes.")
+@click.option("--missing", "missing_only", is_flag=True, help="Only indicators that are not complete.")
+@click.option("--xlsx", type=click.Path(dir_okay=False, path_type=Path), help="Also write the 材料审核记录表 here.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def coverage(ctx, department, missing_only, xlsx, as_json) -> None:
+    """Per indicator and kind: required, present and missing years (statistics: the 2 years
+    before the assessment year; activity: 3), and who leads it."""
+    ws = _workspace(ctx)
+    with _catalogue(ws) as conn:
+        report = compute_coverage(conn, _system_of(ws), ws.config, department=ws.department_name(department),
+                                  missing_only=missing_only, alias=ws.department_name)
+    if xlsx:
+        write_review_table(report, xlsx)
+    if as_json:
+        emit_json(report.as_json())
+        return
+    table = Table(pad_edge=False)
+    for name, opts in (("编号", {}), ("指标名称", {"overflow": "fold", "max_width": 24}),
+                       ("牵头单位", {"overflow": "fold", "max_width": 12}), ("统计(近2年)", {}), ("活动(近3年)", {}),
+                       ("材料", {"justify": "right"}), ("状态", {})):
+        table.add_column(name, **opts)
+    for item in report.indicators:
+        table.add_row(item.code, item.indicator.name, item.lead_department, _kind_cell(item.evidence.get("statistics")),
+                      _kind_cell(item.evidence.get("activity")), str(len(item.documents)), _STATUS_STYLE[item.status])
+    out.print(table)
+    counts = {k: sum(1 for i in report.indicators if i.status == k) for k in _STATUS_STYLE}
+    out.print(f"{len(report.indicators)} indicators: complete {counts['complete']}, partial {counts['partial']}, "
+              f"missing {counts['missing']}; completeness {completeness(report):.0%}"
+              + (f"; record table written to {xlsx}" if xlsx else ""))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def status(ctx, as_json: bool) -> None:
+    """Counts, completeness (overall and per department) and days to the deadline."""
+    ws = _workspace(ctx)
+    with _catalogue(ws) as conn:
+        info = workspace_status(ws, conn, _system_of(ws))
+    if as_json:
+        emit_json(info)
+        return
+    if info["days_left"] is None:
+        when = "no deadline set (dossier.toml: deadline = YYYY-MM-DD)"
+    elif info["overdue"]:
+        when = f"[red]{-info['days_left']} days overdue[/] (deadline {info['deadline']})"
+    else:
+        when = f"{info['days_left']} days to the deadline ({info['deadline']})"
+    out.print(f"[bold]{info['system_name']}[/] · assessment year {info['assessment_year']} · {when}")
+    out.print(f"documents {info['documents']} (failed {info['failed']}, needing OCR {info['needs_ocr']}, "
+              f"to review {info['to_review']})")
+    out.print(f"indicators complete {info['complete_indicators']} of {info['indicators']}; "
+              f"completeness {info['completeness']:.0%}")
+    worst = sorted(info["departments"].items(), key=lambda kv: kv[1])[:8]
+    if worst:
+        out.print("least complete departments: " + ", ".join(f"{d} {v:.0%}" for d, v in worst))
 
 
 # -- indicator systems ----------------------------------------------------------------------
