@@ -9,13 +9,11 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
 from archive import catalog
 from archive.documents import DocFilters, document_detail, list_documents, resolve_doc
 from archive.errors import DossierError
-from archive.ingest import Progress as IngestProgress
 from archive.ingest import ingest as run_ingest
 from archive.ingest import rebuild_index
 from archive.locking import workspace_lock
@@ -25,6 +23,7 @@ from archive.verify import verify as run_verify
 from archive.whoosh_backend import WhooshBackend
 from archive.workspace import Workspace, init_workspace, open_workspace
 from dossier.build import build_volumes
+from dossier.console import STATUS_STYLE, RichProgress, coverage_table, docs_table
 from dossier.coverage import completeness, compute_coverage
 from dossier.coverage_xlsx import write_review_table
 from dossier.status import workspace_status
@@ -106,34 +105,6 @@ def init(directory: str, system_id: str, assessment_year: int | None, deadline: 
 
 
 # -- ingest ---------------------------------------------------------------------------------
-class _RichProgress(IngestProgress):
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.bar: Progress | None = None
-        self.task = None
-
-    def start(self, total: int, label: str) -> None:
-        self.stop()  # a new phase (OCR after ingest) gets its own bar
-        if not self.enabled or total < 20:
-            return
-        self.bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                            TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True)
-        self.bar.start()
-        self.task = self.bar.add_task(label, total=total)
-
-    def advance(self, n: int = 1) -> None:
-        if self.bar is not None:
-            self.bar.advance(self.task, n)
-
-    def message(self, text: str) -> None:
-        (self.bar.console if self.bar else err).print(text)
-
-    def stop(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-            self.bar = None
-
-
 @main.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--department", help="Department for every file (default: the first folder level under each SRC).")
@@ -153,7 +124,7 @@ def ingest(ctx: click.Context, sources: tuple[Path, ...], department: str | None
     """
     ws = _workspace(ctx)
     classify = _classifier(_system_of(ws))
-    progress = _RichProgress(enabled=err.is_terminal and not as_json)
+    progress = RichProgress(err, enabled=err.is_terminal and not as_json)
     try:
         summary = run_ingest(ws, list(sources), department=department, progress=progress, workers=workers,
                              lock_wait=wait, after_insert=classify, ocr=ocr)
@@ -276,20 +247,6 @@ def review(ctx, limit: int, as_json: bool) -> None:
 
 
 # -- docs / show ----------------------------------------------------------------------------
-def _docs_table(docs: list[dict]) -> Table:
-    table = Table(show_lines=False, pad_edge=False)
-    for name, opts in (("id", {"justify": "right"}), ("题名 title", {"overflow": "fold", "ratio": 4}),
-                       ("部门", {"overflow": "fold", "ratio": 1}), ("格式", {}), ("年份", {}), ("类型", {}),
-                       ("指标", {"overflow": "fold"}), ("状态", {})):
-        table.add_column(name, **opts)
-    for d in docs:
-        tags = ",".join(t["code"] for t in d["tags"] if t["status"] != "rejected")
-        status = d["status"] if d["status"] != "failed" else f"[red]failed[/]: {d['error']}"
-        table.add_row(str(d["id"] or "-"), d["title"], d["department"] or "", d["format"] or "",
-                      ",".join(map(str, d["years"])), d["kind"] or "", tags, status)
-    return table
-
-
 @main.command()
 @click.option("--indicator", help="Only documents tagged with this indicator code.")
 @click.option("--department", help="Only documents from this department.")
@@ -310,7 +267,7 @@ def docs(ctx, indicator, department, failed, untagged, needs_ocr, as_json) -> No
     elif not rows:
         out.print("no documents match")
     else:
-        out.print(_docs_table(rows))
+        out.print(docs_table(rows))
         out.print(f"{len(rows)} documents")
 
 
@@ -464,17 +421,6 @@ def _missing_years(conn, system, ws: Workspace) -> dict:
 
 
 # -- coverage / status ----------------------------------------------------------------------
-_STATUS_STYLE = {"complete": "[green]齐全[/]", "partial": "[yellow]部分缺失[/]", "missing": "[red]缺失[/]"}
-
-
-def _kind_cell(cov) -> str:
-    if cov is None:
-        return "—"
-    have = ",".join(str(y)[2:] for y in cov.present) or "-"
-    lack = ",".join(str(y)[2:] for y in cov.missing)
-    return f"{have}" + (f" [red]缺{lack}[/]" if lack else "")
-
-
 @main.command()
 @click.option("--department", help="Only indicators this department leads: what it still owes.")
 @click.option("--missing", "missing_only", is_flag=True, help="Only indicators that are not complete.")
@@ -493,16 +439,9 @@ def coverage(ctx, department, missing_only, xlsx, as_json) -> None:
     if as_json:
         emit_json(report.as_json())
         return
-    table = Table(pad_edge=False)
-    for name, opts in (("编号", {}), ("指标名称", {"overflow": "fold", "max_width": 24}),
-                       ("牵头单位", {"overflow": "fold", "max_width": 12}), ("统计(近2年)", {}), ("活动(近3年)", {}),
-                       ("材料", {"justify": "right"}), ("状态", {})):
-        table.add_column(name, **opts)
-    for item in report.indicators:
-        table.add_row(item.code, item.indicator.name, item.lead_department, _kind_cell(item.evidence.get("statistics")),
-                      _kind_cell(item.evidence.get("activity")), str(len(item.documents)), _STATUS_STYLE[item.status])
+    table = coverage_table(report)
     out.print(table)
-    counts = {k: sum(1 for i in report.indicators if i.status == k) for k in _STATUS_STYLE}
+    counts = {k: sum(1 for i in report.indicators if i.status == k) for k in STATUS_STYLE}
     out.print(f"{len(report.indicators)} indicators: complete {counts['complete']}, partial {counts['partial']}, "
               f"missing {counts['missing']}; completeness {completeness(report):.0%}"
               + (f"; record table written to {xlsx}" if xlsx else ""))

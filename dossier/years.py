@@ -35,7 +35,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from dossier.textnorm_cn import CJK, rule_text
+from dossier.textnorm_cn import rule_text
 
 Y = r"(?:19[5-9]\d|20\d\d)"                      # plausible calendar years as digits
 DASH = r"(?:[-–—―~～〜－]{1,2}|至|到)"             # range separators people type
