@@ -152,7 +152,7 @@ def open_workspace(explicit: str | os.PathLike | None = None) -> Workspace:
         found = find_workspace_root()
         if found is None:
             raise WorkspaceError(
-                f"no dossier workspace here or in any parent folder; run `dossier init` or pass -w DIR"
+                "no dossier workspace here or in any parent folder; run `dossier init` or pass -w DIR"
             )
         root = found
     return Workspace(root=root, config=_parse_config(root / CONFIG_NAME))
