@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils.exceptions import InvalidFileException
 
 from archive.errors import IndicatorSystemError
-from dossier.systems import EVIDENCE_LABELS, System, derive_keywords, normalize_code, parse_code, validate_data
+from dossier.systems import MATERIAL_REVIEW, EVIDENCE_LABELS, System, derive_keywords, normalize_code, parse_code, validate_data
 
 HEADERS = ["测评项目", "测评内容", "指标编号", "指标名称", "测评标准", "测评方法", "材料类型", "关键词", "牵头单位"]
 INFO_SHEET = "体系信息"
@@ -228,10 +228,14 @@ class _TableReader:
 
     def indicator(self, values: dict[str, str], row: int, part: str | None, content: str | None) -> None:
         """Check one indicator row; keep it when it is sound, else record its problems."""
+        # Offices leave 材料类型 empty for indicators checked only by survey or field visit; no
+        # coverage is computed for those, so activity is a harmless placeholder.
+        reviewed = MATERIAL_REVIEW in _split_list(values["测评方法"])
+        optional = set() if reviewed else {"材料类型"}
         missing = [h for h, ok in (("测评项目", part), ("测评内容", content)) if not ok]
-        missing += [h for h in _REQUIRED[2:] if not values[h]]
+        missing += [h for h in _REQUIRED[2:] if not values[h] and h not in optional]
         problems = [f"第{row}行: 缺少{'、'.join(missing)}"] if missing else []
-        evidence = _evidence(values["材料类型"]) if values["材料类型"] else None
+        evidence = _evidence(values["材料类型"]) if values["材料类型"] else (None if reviewed else (["activity"], None))
         if values["材料类型"] and evidence is None:
             problems.append(f"第{row}行: 材料类型“{values['材料类型']}”无法识别，应为 统计数据、活动材料 或两者")
         code = normalize_code(values["指标编号"]) if values["指标编号"] else ""

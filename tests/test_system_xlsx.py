@@ -237,3 +237,22 @@ def test_uncoded_contents_with_the_same_name_under_two_parts_stay_apart(tmp_path
         ("Ⅰ-1", "政务环境", "Ⅱ-1", "工作机制", ("甲", "乙")),
         ("Ⅰ-2", "法治环境", "Ⅱ-2", "工作机制", ("丙",)),
     ]
+
+
+def test_material_type_may_be_empty_only_where_material_review_is_not_a_method(tmp_path):
+    wb = Workbook()
+    sheet = wb.active
+    sheet.append(HEADERS)
+    sheet.append(["Ⅰ-1 政务环境", "Ⅱ-1 政务公开", "Ⅲ-1", "群众满意率", "满意率达标。", "问卷调查", "", "", "市政府办"])
+    sheet.append(["", "", "Ⅲ-2", "信息公开", "依法公开。", "材料审核、实地考察", "活动材料", "", "市政府办"])
+    sheet.append(["", "", "Ⅲ-3", "办事公开", "公开办事。", "材料审核", "", "", "市政府办"])
+    path = tmp_path / "office.xlsx"
+    wb.save(path)
+    with pytest.raises(IndicatorSystemError) as info:
+        import_system_xlsx(path)
+    assert info.value.problems == ["第4行: 缺少材料类型"]
+    sheet.delete_rows(4)
+    wb.save(path)
+    imported = import_system_xlsx(path, system_id="office")
+    assert [i.code for i in imported.material_review()] == ["Ⅲ-2"]
+    assert imported.indicator("Ⅲ-1").methods == ("问卷调查",)
