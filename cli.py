@@ -433,17 +433,21 @@ def coverage(ctx, department, missing_only, xlsx, as_json) -> None:
     ws = _workspace(ctx)
     with _catalogue(ws) as conn:
         report = compute_coverage(conn, _system_of(ws), ws.config, department=ws.department_name(department),
-                                  missing_only=missing_only, alias=ws.department_name)
+                                  alias=ws.department_name)
     if xlsx:
-        write_review_table(report, xlsx)
+        write_review_table(report, xlsx)  # the record table always lists every indicator
+    overall, total = completeness(report), len(report.indicators)
+    if missing_only:
+        report.indicators = [i for i in report.indicators if i.status != "complete"]
     if as_json:
         emit_json(report.as_json())
         return
     table = coverage_table(report)
     out.print(table)
     counts = {k: sum(1 for i in report.indicators if i.status == k) for k in STATUS_STYLE}
-    out.print(f"{len(report.indicators)} indicators: complete {counts['complete']}, partial {counts['partial']}, "
-              f"missing {counts['missing']}; completeness {completeness(report):.0%}"
+    shown = f"{len(report.indicators)} of {total} indicators not complete" if missing_only else f"{total} indicators"
+    out.print(f"{shown}: complete {counts['complete']}, partial {counts['partial']}, "
+              f"missing {counts['missing']}; completeness {overall:.0%}"
               + (f"; record table written to {xlsx}" if xlsx else ""))
 
 
