@@ -33,7 +33,7 @@ from dossier.systems import list_systems, load_system, validate_system_file
 out = Console(highlight=False, soft_wrap=True)
 if not out.is_terminal:
     out.width = 160  # piped or redirected: wide lines beat tables folded into 80 columns
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class DossierGroup(click.Group):
