@@ -99,6 +99,10 @@ class _Source:
     def pages(self, doc: PlannedDoc) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT text FROM pages WHERE doc_id = ? ORDER BY page", (doc.doc_id,))]
 
+    def ocr_pages(self, doc: PlannedDoc) -> set[int]:
+        """Pages whose text OCR read: a reviewer should see the scan itself, not our reading."""
+        return {r[0] for r in self.conn.execute("SELECT page FROM pages WHERE doc_id = ? AND ocr = 1", (doc.doc_id,))}
+
     def page_image(self, doc: PlannedDoc, page: int) -> Path | None:
         return self.converter.page_image(self.store.path_for(doc.sha256), doc.sha256, page)
 

@@ -60,6 +60,8 @@ class ContentSource(Protocol):
 
     def pages(self, doc: PlannedDoc) -> list[str]: ...
 
+    def ocr_pages(self, doc: PlannedDoc) -> set[int]: ...
+
     def page_image(self, doc: PlannedDoc, page: int) -> Path | None: ...
 
     def image(self, doc: PlannedDoc) -> Path | None: ...
@@ -324,6 +326,7 @@ def add_document(document, plan: VolumePlan, doc: PlannedDoc, numbering: Numberi
             _paragraph(document, "（图片无法显示，见原件。）", KAI)
         return
     pages = source.pages(doc)
+    scanned = source.ocr_pages(doc) if doc.format == "pdf" else set()
     budget, images = MAX_DOC_CHARS, 0
     for number, text in enumerate(pages, start=1):
         if doc.format == "pdf" and len(pages) > 1:
@@ -331,7 +334,7 @@ def add_document(document, plan: VolumePlan, doc: PlannedDoc, numbering: Numberi
         chars = len(re.sub(r"\s", "", text))
         # A page without a text layer (the extractor's threshold is 10 characters) is shown as
         # its image; a short but real text page stays text.
-        if doc.format == "pdf" and (chars < 3 or (chars < 10 and doc.status == "needs_ocr")):
+        if doc.format == "pdf" and (number in scanned or chars < 3 or (chars < 10 and doc.status == "needs_ocr")):
             image = source.page_image(doc, number) if images < MAX_IMAGE_PAGES else None
             images += 1
             if image is not None:
