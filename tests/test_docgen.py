@@ -59,9 +59,8 @@ def made(tmp_path_factory) -> dict[str, Path]:
                                      dpi=100),
     }
     files["image_pdf"] = docgen.write_image_pdf(root / "扫描.pdf", [files["png"], files["png"]])
-    if docgen.soffice_available():
-        files["lo_pdf"] = docgen.write_pdf_via_libreoffice([files["docx"]], root / "lo")[0]
-        files["doc"] = docgen.write_doc(files["docx"], root / "通知.doc")
+    files["lo_pdf"] = docgen.write_pdf_via_libreoffice([files["docx"]], root / "lo")[0]
+    files["doc"] = docgen.write_doc(files["docx"], root / "通知.doc")
     return files
 
 
@@ -260,8 +259,7 @@ def test_city_covers_formats_and_departments(cities):
     assert {"docx", "pdf", "xlsx", "xls", "txt", "png"} <= formats
     makers = {e["maker"] for e in files.values()}
     assert {"fpdf2", "pillow", "python-docx", "openpyxl", "xlwt"} <= makers
-    if docgen.soffice_available():
-        assert "doc" in formats and "libreoffice" in makers
+    assert "doc" in formats and "libreoffice" in makers
     assert any(e["broken"] for e in files.values())
     assert any(e["needs_ocr"] for e in files.values())
     assert len({rel.split("/")[0] for rel in files}) >= 20
