@@ -5,6 +5,8 @@ and the files written; a volume whose fingerprint and files are unchanged is not
 Deterministic: the same workspace gives the same bytes (fixed docx and PDF dates and ids,
 zip times, order). Every file is written to a temporary name and renamed into place, and the
 manifest is saved after each volume, so an interrupted build is completed by the next one.
+Word volumes of a large build are made in worker processes, one per core; this process writes
+each file as it arrives, so the bytes do not depend on which worker made them or when.
 """
 from __future__ import annotations
 
@@ -13,10 +15,12 @@ import json
 import os
 import re
 import sqlite3
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
+from archive import catalog
 from archive.errors import DossierError
 from archive.store import Store
 from archive.workspace import Workspace
@@ -32,6 +36,7 @@ MANIFEST = ".dossier-build.json"
 FORMATS = ("docx", "pdf")
 MAX_STEM = 80                     # characters: Windows paths stay under 260 with a deep out folder
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+_Item = tuple[VolumePlan, VolumeContext, str, str]     # plan, context, fingerprint, file stem
 
 
 class BuildError(DossierError):
@@ -184,7 +189,7 @@ def build_volumes(ws: Workspace, conn: sqlite3.Connection, system: System, codes
     if manifest.get("format") != FORMAT_VERSION:
         manifest["format"] = FORMAT_VERSION
 
-    todo: dict[str, list[tuple[VolumePlan, VolumeContext, str, str]]] = {f: [] for f in FORMATS}
+    todo: dict[str, list[_Item]] = {f: [] for f in FORMATS}
     for plan in plans:
         ctx = replace(base_ctx, archive_number=f"{ws.config.assessment_year}-{plan.code}")
         fingerprint, stem = plan.fingerprint(ctx.options()), safe_stem(plan.code, plan.name)
@@ -199,14 +204,16 @@ def build_volumes(ws: Workspace, conn: sqlite3.Connection, system: System, codes
                      pages_estimate=sum(d.pages_estimate for d in plan.documents), missing=plan.missing,
                      years=plan.years_covered, stem=stem, fingerprint=fingerprint)
 
-    source = _Source(conn, store, converter)
-    for n, (plan, ctx, fingerprint, stem) in enumerate(todo["docx"], start=1):
+    def write_docx(n: int, item: _Item, data: bytes) -> None:
+        plan, _, fingerprint, stem = item
         say(f"[{n}/{len(todo['docx'])}] {plan.code} {plan.name}：生成 Word 卷")
         path = out_dir / f"{stem}.docx"
         _replace_old(out_dir, volumes[plan.code].get("docx"), path)
-        _write_atomic(path, build_volume_docx(plan, ctx, source, estimated_numbering(plan)))
+        _write_atomic(path, data)
         volumes[plan.code]["docx"] = {"fingerprint": fingerprint, "file": path.name, "size": path.stat().st_size}
         _save_manifest(out_dir, manifest)
+
+    _render_docx(todo["docx"], ws.catalog_path, _Source(conn, store, converter), write_docx)
     if todo["pdf"]:
         _build_pdfs(todo["pdf"], out_dir, converter, store, manifest, result, say)
 
@@ -218,6 +225,46 @@ def build_volumes(ws: Workspace, conn: sqlite3.Connection, system: System, codes
         result.outputs += [out_dir / entry[f]["file"] for f in FORMATS if f in formats and f in entry]
     result.outputs += write_submission_index(_index_rows(system, volumes), system.name, out_dir, compiled)
     return result
+
+
+# ---------------------------------------------------------------- Word volumes, in parallel
+
+PARALLEL_MIN_DOCS = 50    # below this many documents, starting worker processes costs more than it saves
+_worker_source: _Source | None = None
+
+
+def _render_docx(items: list[_Item], catalog_path: Path, source: _Source,
+                 ready: Callable[[int, _Item, bytes], None]) -> None:
+    """Make each Word volume and hand it to `ready` (with its count) as soon as it is done: in this
+    process for a small build, else in one worker process per core (python-docx holds the GIL)."""
+    workers = min(os.cpu_count() or 1, len(items))
+    # Workers read the committed catalogue: a caller's open transaction keeps the build here.
+    if workers < 2 or source.conn.in_transaction or sum(len(p.documents) for p, *_ in items) < PARALLEL_MIN_DOCS:
+        for n, item in enumerate(items, start=1):
+            ready(n, item, build_volume_docx(item[0], item[1], source, estimated_numbering(item[0])))
+        return
+    # The largest volumes go first, so that no worker is left alone with a large one at the end.
+    largest_first = sorted(items, key=lambda item: -len(item[0].documents))
+    with ProcessPoolExecutor(workers, initializer=_start_docx_worker,
+                             initargs=(catalog_path, source.store, source.converter)) as pool:
+        futures = {pool.submit(_docx_in_worker, item[0], item[1]): item for item in largest_first}
+        try:
+            for n, future in enumerate(as_completed(futures), start=1):
+                ready(n, futures[future], future.result())
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)      # the volumes under way still finish
+            raise
+
+
+def _start_docx_worker(catalog_path: Path, store: Store, converter: Converter) -> None:
+    """A worker reads the catalogue through its own connection: SQLite's must not cross processes."""
+    global _worker_source
+    _worker_source = _Source(catalog.connect(catalog_path), store, converter)
+
+
+def _docx_in_worker(plan: VolumePlan, ctx: VolumeContext) -> bytes:
+    assert _worker_source is not None, "the pool's initializer opens the source"
+    return build_volume_docx(plan, ctx, _worker_source, estimated_numbering(plan))
 
 
 def _build_pdfs(items, out_dir: Path, converter: Converter, store: Store, manifest: dict,

@@ -9,6 +9,8 @@ front matter and the note of the PDF volume, where the page numbers are exact.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,14 +18,13 @@ from typing import Protocol
 
 import docx
 from docx.enum.section import WD_SECTION
-from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Length, Mm, Pt
+from docx.text.paragraph import Paragraph
 
-from . import fonts
-from .fonts import BODY, HEADING, KAI, TITLE, add_run
+from . import fonts, wordml
+from .fonts import BODY, HEADING, KAI, TITLE
 from .systems import EVIDENCE_LABELS
 from .volume_plan import GROUP_LABELS, PlannedDoc, VolumePlan
 
@@ -34,6 +35,9 @@ MAX_IMAGE_PAGES = 40          # scanned pages shown as images per document
 # 页号 "123-130", 备注 "扫描件"/"未转换"; 题名 takes the rest and wraps.
 CATALOGUE_COLUMNS = (("序号", 10), ("文号", 36), ("责任者", 20), ("题名", 41), ("日期", 19), ("页号", 15), ("备注", 15))
 Numbering = dict[int, tuple[int, int]]      # 序号 -> (first page, last page) in the volume
+Cell = tuple[str, str, Length, WD_ALIGN_PARAGRAPH | None]     # text, font, size, alignment
+_GRID_STYLE = "TableGrid"       # the id of python-docx's template style "Table Grid": ruled cells
+_SECT_PR = qn("w:sectPr")
 
 
 @dataclass
@@ -87,18 +91,30 @@ def chinese_date(day: dt.date) -> str:
 
 
 # ---------------------------------------------------------------- building blocks
+# Paragraphs and tables are written as XML (wordml): python-docx's object API took most of the
+# build's time at a city's scale. python-docx still does sections, footers and pictures.
 
-def _paragraph(container, text: str = "", font: str = BODY, size=None, align=None, bold=False,
-               indent: bool = False, single: bool = False):
-    paragraph = container.add_paragraph()
-    if align is not None:
-        paragraph.alignment = align
-    if indent:
-        paragraph.paragraph_format.first_line_indent = Pt(32)      # 空两字
-    if single:
-        paragraph.paragraph_format.line_spacing = 1.0
+def _add_block(document, element: wordml.Element) -> None:
+    """Put a paragraph or table at the end of the body, before the body's closing w:sectPr.
+
+    python-docx's own insert looks for that sectPr among all the body's children each time,
+    which is quadratic in the length of a volume; lxml reaches the last child directly."""
+    last = document.element.body[-1]
+    if last.tag == _SECT_PR:
+        last.addprevious(element)
+    else:
+        document.element.body.append(element)
+
+
+def _paragraph(document, text: str = "", font: str = BODY, size: Length | None = None,
+               align: WD_ALIGN_PARAGRAPH | None = None, indent: bool = False, single: bool = False,
+               page_break: bool = False) -> wordml.Element:
+    paragraph = wordml.paragraph(None, align, line=1.0 if single else None,
+                                 indent=Pt(32) if indent else None,       # 空两字
+                                 page_break_before=page_break)
     if text:
-        add_run(paragraph, text, font, size, bold)
+        wordml.add_run(paragraph, text, font, size)
+    _add_block(document, paragraph)
     return paragraph
 
 
@@ -107,44 +123,28 @@ def _title(document, text: str) -> None:
     _paragraph(document)
 
 
-def _cell(cell, text: str, font: str = BODY, size=fonts.SIZE_TABLE, align=None) -> None:
-    paragraph = cell.paragraphs[0]
-    paragraph.paragraph_format.line_spacing = 1.0
-    if align is not None:
-        paragraph.alignment = align
-    add_run(paragraph, text, font, size)
-
-
-def _fixed_table(container, rows: int, widths_mm: list[float], borders: bool = True):
-    """A table with fixed column widths (LibreOffice and Word otherwise autofit differently)."""
-    table = container.add_table(rows=rows, cols=len(widths_mm))
-    if borders:
-        table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False                           # w:tblLayout fixed
-    margins = OxmlElement("w:tblCellMar")
-    for side in ("left", "right"):
-        node = OxmlElement(f"w:{side}")
-        node.set(qn("w:w"), "57")                 # 1 mm: the catalogue needs every millimetre
-        node.set(qn("w:type"), "dxa")
-        margins.append(node)
-    # Word rejects children out of schema order: tblCellMar comes before tblLook.
-    table._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
-    for column, width in zip(table.columns, widths_mm):
-        column.width = Mm(width)
-        for cell in column.cells:
-            cell.width = Mm(width)
+def _fixed_table(document, widths_mm: list[float], borders: bool = True) -> wordml.Element:
+    """A table with fixed column widths (LibreOffice and Word otherwise autofit differently),
+    and 1 mm cell margins left and right: the catalogue needs every millimetre."""
+    table = wordml.table([Mm(w) for w in widths_mm], _GRID_STYLE if borders else None, Mm(1))
+    _add_block(document, table)
     return table
 
 
-def _repeat_header(row) -> None:
-    node = OxmlElement("w:tblHeader")
-    node.set(qn("w:val"), "true")
-    row._tr.get_or_add_trPr().append(node)
+def _row(table: wordml.Element, widths_mm: list[float], cells: list[Cell], height: Length | None = None,
+         header: bool = False) -> list[wordml.Element]:
+    """One row of single-spaced cells; `height` is a minimum, a `header` row repeats on each page."""
+    row = wordml.add_row(table, height, header)
+    result = []
+    for width, (text, font, size, align) in zip(widths_mm, cells):
+        cell = wordml.add_cell(row, Mm(width))
+        wordml.add_run(wordml.paragraph(cell, align, line=1.0), text, font, size)
+        result.append(cell)
+    return result
 
 
 def _page_break(document) -> None:
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    _add_block(document, wordml.page_break())
 
 
 # ---------------------------------------------------------------- cover, catalogue, note
@@ -165,22 +165,12 @@ def add_cover(document, plan: VolumePlan, ctx: VolumeContext, total_pages: int) 
         ("件　　数", f"{len(plan.documents)} 件"), ("页　　数", f"{total_pages} 页"),
         ("归 档 号", ctx.archive_number), ("档　　号", ""), ("立卷时间", chinese_date(ctx.compiled)),
     ]
-    table = _fixed_table(document, len(rows), [32, 124], borders=False)
-    for row, (label, value) in zip(table.rows, rows):
-        _cell(row.cells[0], label, HEADING, Pt(15), WD_ALIGN_PARAGRAPH.DISTRIBUTE)
-        _cell(row.cells[1], value, BODY, Pt(15))
-        _underline(row.cells[1])
-        row.height, row.height_rule = Mm(11), WD_ROW_HEIGHT_RULE.AT_LEAST
-
-
-def _underline(cell) -> None:
-    """The ruled line under a cover field, where a person may write by hand."""
-    borders = OxmlElement("w:tcBorders")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "0"), ("w:color", "000000")):
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    cell._tc.get_or_add_tcPr().append(borders)
+    widths = [32, 124]
+    table = _fixed_table(document, widths, borders=False)
+    for label, value in rows:
+        _, field = _row(table, widths, [(label, HEADING, Pt(15), WD_ALIGN_PARAGRAPH.DISTRIBUTE),
+                                        (value, BODY, Pt(15), None)], height=Mm(11))
+        wordml.bottom_border(field)           # the ruled line where a person may write by hand
 
 
 def _remark(doc: PlannedDoc, extra: dict[int, str]) -> str:
@@ -194,18 +184,16 @@ def _remark(doc: PlannedDoc, extra: dict[int, str]) -> str:
 def add_catalogue(document, plan: VolumePlan, numbering: Numbering, remarks: dict[int, str] | None = None) -> None:
     """卷内文件目录: 序号 · 文号 · 责任者 · 题名 · 日期(YYYYMMDD) · 页号 · 备注, header repeated."""
     _title(document, "卷内文件目录")
-    table = _fixed_table(document, len(plan.documents) + 1, [w for _, w in CATALOGUE_COLUMNS])
-    for cell, (label, _) in zip(table.rows[0].cells, CATALOGUE_COLUMNS):
-        _cell(cell, label, HEADING, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _repeat_header(table.rows[0])
+    widths = [w for _, w in CATALOGUE_COLUMNS]
+    table = _fixed_table(document, widths)
     center = WD_ALIGN_PARAGRAPH.CENTER
-    for n, (row, doc) in enumerate(zip(table.rows[1:], plan.documents)):
+    _row(table, widths, [(label, HEADING, fonts.SIZE_TABLE, center) for label, _ in CATALOGUE_COLUMNS], header=True)
+    for n, doc in enumerate(plan.documents):
         last = n == len(plan.documents) - 1
         values = [(str(doc.seq), center), (doc.doc_number or "", None), (doc.responsible, None),
                   (doc.title, None), (doc.date8, center), (page_cell(numbering, doc, last), center),
                   (_remark(doc, remarks or {}), None)]
-        for cell, (value, align) in zip(row.cells, values):
-            _cell(cell, value, align=align)
+        _row(table, widths, [(value, BODY, fonts.SIZE_TABLE, align) for value, align in values])
 
 
 def note_lines(plan: VolumePlan, ctx: VolumeContext, total_pages: int, exact: bool, extra: list[str]) -> list[str]:
@@ -238,46 +226,41 @@ def add_note(document, plan: VolumePlan, ctx: VolumeContext, total_pages: int, e
              extra: list[str] | None = None) -> None:
     """卷内备考表 (GB/T 9705 附录J): 本卷情况说明, 立卷人, 检查人, 审核人, 立卷时间."""
     _title(document, "卷内备考表")
-    table = _fixed_table(document, 5, [46, 110])
-    merged = table.rows[0].cells[0].merge(table.rows[0].cells[1])
-    merged.paragraphs[0].paragraph_format.line_spacing = 1.0
-    add_run(merged.paragraphs[0], "本卷情况说明：", HEADING, Pt(14))
+    widths = [46, 110]
+    table = _fixed_table(document, widths)
+    explanation = wordml.add_cell(wordml.add_row(table, Mm(120)), Mm(sum(widths)), span=2)
+    wordml.add_run(wordml.paragraph(explanation, line=1.0), "本卷情况说明：", HEADING, Pt(14))
     for line in note_lines(plan, ctx, total_pages, exact, extra or []):
-        paragraph = merged.add_paragraph()
-        paragraph.paragraph_format.first_line_indent = Pt(28)
-        paragraph.paragraph_format.line_spacing = Pt(24)
-        add_run(paragraph, line, BODY, Pt(14))
-    table.rows[0].height, table.rows[0].height_rule = Mm(120), WD_ROW_HEIGHT_RULE.AT_LEAST
-    for row, (label, value) in zip(table.rows[1:], [("立卷人", ctx.compiler), ("检查人", ctx.checker),
-                                                     ("审核人（资料组）", ""), ("立卷时间", chinese_date(ctx.compiled))]):
-        _cell(row.cells[0], label, HEADING, Pt(14), WD_ALIGN_PARAGRAPH.CENTER)
-        _cell(row.cells[1], value, BODY, Pt(14))
-        row.height, row.height_rule = Mm(12), WD_ROW_HEIGHT_RULE.AT_LEAST
+        paragraph = wordml.paragraph(explanation, line=Pt(24), indent=Pt(28))
+        wordml.add_run(paragraph, line, BODY, Pt(14))
+    for label, value in [("立卷人", ctx.compiler), ("检查人", ctx.checker),
+                         ("审核人（资料组）", ""), ("立卷时间", chinese_date(ctx.compiled))]:
+        _row(table, widths, [(label, HEADING, Pt(14), WD_ALIGN_PARAGRAPH.CENTER), (value, BODY, Pt(14), None)],
+             height=Mm(12))
 
 
 # ---------------------------------------------------------------- documents
 
 def _divider(document, plan: VolumePlan, doc: PlannedDoc, numbering: Numbering) -> None:
-    heading = _paragraph(document, f"第 {doc.seq} 件　{GROUP_LABELS[doc.group]}", HEADING, Pt(16))
-    heading.paragraph_format.page_break_before = True
+    _paragraph(document, f"第 {doc.seq} 件　{GROUP_LABELS[doc.group]}", HEADING, Pt(16), page_break=True)
     first, last = numbering[doc.seq]
     rows = [("题名", doc.title), ("文号", doc.doc_number or ""), ("责任者", doc.responsible),
             ("日期", doc.date8), ("页号", f"{first}-{last}" if last > first else str(first)),
             ("来源单位", doc.department or ""), ("原件格式", doc.format.replace("image:", "图片 "))]
-    table = _fixed_table(document, len(rows), [26, 130])
-    for row, (label, value) in zip(table.rows, rows):
-        _cell(row.cells[0], label, HEADING, Pt(12), WD_ALIGN_PARAGRAPH.CENTER)
-        _cell(row.cells[1], value, BODY, Pt(12))
+    widths = [26, 130]
+    table = _fixed_table(document, widths)
+    for label, value in rows:
+        _row(table, widths, [(label, HEADING, Pt(12), WD_ALIGN_PARAGRAPH.CENTER), (value, BODY, Pt(12), None)])
     _paragraph(document)
 
 
 def _text_table(document, rows: list[list[str]]) -> None:
     shown = rows[:MAX_TABLE_ROWS]
     width = max(len(r) for r in shown)
-    table = _fixed_table(document, len(shown), [fonts.TEXT_WIDTH_MM / width] * width)
-    for row, values in zip(table.rows, shown):
-        for cell, value in zip(row.cells, values + [""] * (width - len(values))):
-            _cell(cell, value)
+    widths = [fonts.TEXT_WIDTH_MM / width] * width
+    table = _fixed_table(document, widths)
+    for values in shown:
+        _row(table, widths, [(value, BODY, fonts.SIZE_TABLE, None) for value in values + [""] * (width - len(values))])
     if len(rows) > len(shown):
         _paragraph(document, f"（表格共 {len(rows)} 行，以下从略，详见原件。）", KAI, Pt(12))
 
@@ -310,7 +293,7 @@ def _picture(document, path: Path, max_w: float = 156, max_h: float = 165) -> No
     with Image.open(path) as image:
         w, h = image.size
     scale = min(max_w / w, max_h / h)
-    paragraph = _paragraph(document, align=WD_ALIGN_PARAGRAPH.CENTER, single=True)
+    paragraph = Paragraph(_paragraph(document, align=WD_ALIGN_PARAGRAPH.CENTER, single=True), document)
     paragraph.add_run().add_picture(str(path), width=Mm(w * scale), height=Mm(h * scale))
 
 
@@ -352,12 +335,21 @@ def add_document(document, plan: VolumePlan, doc: PlannedDoc, numbering: Numberi
 
 # ---------------------------------------------------------------- whole files
 
-def _new_document():
+@functools.cache
+def _template() -> bytes:
+    """The empty volume: page setup, styles, fonts, footers. Made once per process, because
+    setting the fonts on every style through python-docx costs more than reading the result."""
     document = docx.Document()
     fonts.setup_document(document)
     document.settings.odd_and_even_pages_header_footer = True
     fonts.blank_footer(document.sections[0])
-    return document
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _new_document():
+    return docx.Document(io.BytesIO(_template()))
 
 
 def build_volume_docx(plan: VolumePlan, ctx: VolumeContext, source: ContentSource,

@@ -3,10 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import docx
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml.ns import qn
+from docx.shared import Pt
 import openpyxl
 import pytest
 from pypdf import PdfReader
@@ -153,6 +158,61 @@ def test_east_asian_fonts_on_every_style_and_run(env):
     assert (round(section.top_margin.mm), round(section.bottom_margin.mm),
             round(section.left_margin.mm), round(section.right_margin.mm)) == (37, 35, 28, 26)
     assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
+
+
+def _east_asian(run) -> str | None:
+    return run._element.rPr.rFonts.get(qn("w:eastAsia"))
+
+
+def test_document_text_and_tables_keep_their_layout(env):
+    """Body paragraphs: 仿宋_GB2312 from the style, 空两字; tables: fixed widths in mm, ruled, centred."""
+    document = docx.Document(_out(env, "Ⅲ-42 志愿服务.docx"))
+    body = next(p for p in document.paragraphs if DOCS["办法"] in p.text)
+    assert body.paragraph_format.first_line_indent == Pt(32) and body.style.name == "Normal"
+    assert [_east_asian(r) for r in body.runs] == ["仿宋_GB2312"] and body.runs[0].font.size is None
+    heading = next(p for p in document.paragraphs if p.text.startswith("第 1 件"))
+    assert heading.paragraph_format.page_break_before and heading.runs[0].font.size == Pt(16)
+    catalogue = _catalogue_table(document)
+    divider = next(t for t in document.tables if t.rows[0].cells[0].text == "题名")
+    text_table = next(t for t in document.tables if t.rows[0].cells[0].text == "项目")
+    for table, widths in ((catalogue, [w for _, w in CATALOGUE_COLUMNS]), (divider, [26, 130]), (text_table, [78, 78])):
+        assert table.style.name == "Table Grid" and table.autofit is False
+        assert table.alignment == WD_TABLE_ALIGNMENT.CENTER
+        assert [round(c.width.mm) for c in table.columns] == widths
+        assert [round(c.width.mm) for c in table.rows[-1].cells] == widths
+    rows = [[c.text for c in row.cells] for row in text_table.rows]
+    assert rows == [["项目", "数量"], ["注册志愿者", "12000人"]]
+    cell_runs = [r for row in catalogue.rows for c in row.cells for p in c.paragraphs for r in p.runs]
+    assert {r.font.size for r in cell_runs} == {Pt(10.5)}
+    assert {_east_asian(r) for r in cell_runs[:7]} == {"黑体"}                  # the header row
+    assert {_east_asian(r) for r in cell_runs[7:]} == {"仿宋_GB2312"}
+    assert catalogue.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None      # repeated on each page
+
+
+def test_parallel_build_writes_the_same_bytes(env, tmp_path, monkeypatch):
+    """Volumes made in worker processes are byte for byte those made in this process."""
+    import dossier.build
+
+    pools: list[int] = []
+
+    class CountedPool(ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(dossier.build, "PARALLEL_MIN_DOCS", 0)
+    monkeypatch.setattr(dossier.build, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    messages: list[str] = []
+    result = build_volumes(env["ws"], env["conn"], env["system"], None, tmp_path, {"docx"}, MISSING,
+                           messages.append, compiled_on=COMPILED, converter=env["converter"])
+    assert pools == [1] and result.built == ["Ⅲ-42", "Ⅲ-114"]
+    assert sorted(m.split("]")[0] for m in messages) == ["[1/2", "[2/2"]
+    for name in ("Ⅲ-42 志愿服务.docx", "Ⅲ-114 学雷锋志愿服务活动.docx"):
+        assert (tmp_path / name).read_bytes() == _out(env, name).read_bytes(), name
+    entries = json.loads((tmp_path / MANIFEST).read_text(encoding="utf-8"))["volumes"]
+    serial = _manifest(env)["volumes"]
+    assert {code: e["docx"] for code, e in entries.items()} == {code: e["docx"] for code, e in serial.items()}
 
 
 # ---------------------------------------------------------------- the PDF volume
