@@ -17,7 +17,7 @@ from archive.errors import DossierError
 from archive.ingest import ingest as run_ingest
 from archive.ingest import rebuild_index
 from archive.locking import workspace_lock
-from archive.search import SearchFilters, search as run_search
+from archive.search import SearchFilters, search_page
 from archive.store import Store
 from archive.verify import verify as run_verify
 from archive.whoosh_backend import WhooshBackend
@@ -335,14 +335,17 @@ def search(ctx, query: tuple[str, ...], indicator, department, year, kind, limit
             with workspace_lock(ws.lock_path, "reindex"):
                 rebuild_index(conn, backend)
         filters = SearchFilters(department=ws.department_name(department), year=year, kind=kind, indicator=indicator)
-        hits = run_search(conn, backend, text, filters, limit=limit)
+        found = search_page(conn, backend, text, filters, limit=limit)
         backend.close()
+    hits = found.hits
     if as_json:
         emit_json([h.as_json() for h in hits])
         return
     if not hits:
         out.print("no documents match")
         return
+    shown = f", the best {len(hits)} shown (--limit)" if found.total > len(hits) else ""
+    out.print(f"{found.total} documents match{shown}")
     for rank, hit in enumerate(hits, start=1):
         where = f"p.{hit.page}" if hit.page else "title"
         years = ",".join(map(str, hit.years))

@@ -2,10 +2,12 @@
 
 Order of work for a new original, and why it is crash-safe:
 1. the bytes are copied into the store under their sha256 (temp file + rename);
-2. text is extracted in a worker process (a hung or crashing extractor cannot stop the batch);
-3. the document, its source path and its text go into the catalogue in one transaction,
-   marked `indexed = 0`;
-4. the full-text index is committed, then the documents are marked `indexed = 1`.
+2. text is extracted, and analysed for the index, in a worker process (a hung or crashing
+   extractor cannot stop the batch);
+3. the document, its source path and its text go into the catalogue in one transaction
+   (a batch of BATCH documents), marked `indexed = 0`;
+4. the full-text index is committed (every INDEX_BATCH documents and at the end), then the
+   documents it holds are marked `indexed = 1`.
 A run killed anywhere leaves at most an unreferenced store file or unindexed documents; the
 next run picks both up (the path is not yet in `sources`; `indexed = 0` is indexed first).
 """
@@ -15,6 +17,7 @@ import json
 import os
 import resource
 import sqlite3
+from collections import deque
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,12 +33,14 @@ from .locking import workspace_lock
 from .search_backend import IndexedText
 from .store import Store
 from .walk import Candidate, walk_sources
-from .whoosh_backend import WhooshBackend
+from .whoosh_backend import IndexBatch, Postings, WhooshBackend, analyze
 from .workspace import Workspace
 
 EXTRACT_TIMEOUT = 300          # seconds one file may take before it is given up as failed
 WORKER_MEMORY = 3 << 30        # bytes a worker may map; a bomb that slips past checks hits this
-BATCH = 200                    # documents per catalogue transaction and index commit
+BATCH = 200                    # documents per catalogue transaction
+INDEX_BATCH = 5000             # documents per index commit (a crash re-indexes at most these)
+IN_FLIGHT_PER_WORKER = 16      # extraction results waiting to be taken, per worker
 
 
 @dataclass
@@ -122,16 +127,25 @@ class Ingester:
         candidates = list(walk_sources(sources))
         self.progress.start(len(candidates), "ingest")
         pending: dict[str, _Pending] = {}
-        with ProcessPool(max_workers=self.workers or os.cpu_count() or 2, initializer=_limit_worker_memory) as pool:
-            futures = []
+        in_flight: deque[tuple[_Pending, object]] = deque()
+        window = IN_FLIGHT_PER_WORKER * self.worker_count
+        with ProcessPool(max_workers=self.worker_count, initializer=_limit_worker_memory) as pool, \
+                self.backend.batch() as index:
+            collector = _Collector(self, index, department)
             for cand in candidates:
                 job = self._triage(cand, department, pending)
-                if job is not None:
-                    futures.append((job, pool.schedule(extract_document, args=(self.store.path_for(job.sha256), _name(job.first)),
-                                                       timeout=EXTRACT_TIMEOUT)))
-                else:
+                if job is None:
                     self.progress.advance()
-            self._collect(futures, department)
+                    continue
+                in_flight.append((job, pool.schedule(extract_for_index, args=(self.store.path_for(job.sha256), _name(job.first)),
+                                                     timeout=EXTRACT_TIMEOUT)))
+                # Results are taken in order while later files are still being copied: memory
+                # stays bounded and document ids follow the walk whatever the workers' pace.
+                while len(in_flight) > window:
+                    collector.take(*in_flight.popleft())
+            while in_flight:
+                collector.take(*in_flight.popleft())
+            collector.finish()
         return self.summary
 
     def _triage(self, cand: Candidate, forced: str | None, pending: dict[str, _Pending]) -> _Pending | None:
@@ -177,18 +191,7 @@ class Ingester:
         pending[sha] = job = _Pending(sha, size, cand)
         return job
 
-    def _collect(self, futures: list, forced: str | None) -> None:
-        batch: list[tuple[_Pending, DocumentRecord]] = []
-        for job, future in futures:
-            batch.append((job, self._result(job, future)))
-            self.progress.advance(1 + len(job.extra))
-            if len(batch) >= BATCH:
-                self._commit(batch, forced)
-                batch = []
-        if batch:
-            self._commit(batch, forced)
-
-    def _result(self, job: _Pending, future) -> DocumentRecord:
+    def result(self, job: _Pending, future) -> tuple[DocumentRecord, tuple[Postings, Postings] | None]:
         title = file_title(_name(job.first))
         try:
             return future.result()
@@ -200,9 +203,11 @@ class Ingester:
             reason = "the file needs more memory to read than allowed"
         except Exception as exc:  # a bug in a third-party reader must not stop the batch
             reason = f"unexpected error while reading: {type(exc).__name__}: {exc}"
-        return DocumentRecord(format="unknown", status="failed", title=title, error=reason)
+        return DocumentRecord(format="unknown", status="failed", title=title, error=reason), None
 
-    def _commit(self, batch: list[tuple[_Pending, DocumentRecord]], forced: str | None) -> None:
+    def commit(self, batch: list[tuple[_Pending, DocumentRecord]], forced: str | None) -> list[int]:
+        """Catalogue a batch of new documents in one transaction; returns their ids."""
+        self.store.sync()  # the originals are on disk before the catalogue names them
         ids: list[int] = []
         with Transaction(self.conn):
             for job, record in batch:
@@ -215,7 +220,7 @@ class Ingester:
                 self.after_insert(self.conn, ids)
         crash_point("catalogued")
         self.summary.added_ids.extend(ids)
-        self._index(ids)
+        return ids
 
     def _count(self, record: DocumentRecord, job: _Pending) -> None:
         if record.status == "failed":
@@ -267,6 +272,55 @@ class Ingester:
     def _index(self, ids: list[int]) -> None:
         index_documents(self.conn, self.backend, ids)
 
+    @property
+    def worker_count(self) -> int:
+        return self.workers or os.cpu_count() or 2
+
+
+class _Collector:
+    """Takes extraction results in order: the catalogue gets them in batches of BATCH, the
+    index every INDEX_BATCH documents (a whoosh commit costs far more than a SQLite one); a
+    document is marked indexed only after the index commit that holds it."""
+
+    def __init__(self, ingester: Ingester, index: IndexBatch, forced: str | None) -> None:
+        self.ingester, self.index, self.forced = ingester, index, forced
+        self.batch: list[tuple[_Pending, DocumentRecord]] = []
+        self.postings: list[tuple[Postings, Postings] | None] = []
+
+    def take(self, job: _Pending, future) -> None:
+        record, postings = self.ingester.result(job, future)
+        self.batch.append((job, record))
+        self.postings.append(postings)
+        self.ingester.progress.advance()
+        if len(self.batch) >= BATCH:
+            self._catalogue()
+        if len(self.index.pending) >= INDEX_BATCH:
+            self._commit_index()
+
+    def finish(self) -> None:
+        self._catalogue()
+        self._commit_index()
+
+    def _catalogue(self) -> None:
+        if not self.batch:
+            return
+        ids = self.ingester.commit(self.batch, self.forced)
+        for doc_id, (_, record), postings in zip(ids, self.batch, self.postings):
+            title, content = postings or (record.title, "\n".join(record.pages))
+            self.index.add(doc_id, title, content)
+        self.batch, self.postings = [], []
+
+    def _commit_index(self) -> None:
+        ids = self.index.commit()
+        crash_point("indexed")
+        mark_indexed(self.ingester.conn, ids)
+
+
+def extract_for_index(path: Path, name: str) -> tuple[DocumentRecord, tuple[Postings, Postings]]:
+    """Run in a worker: the document's text and facts, and its index postings."""
+    record = extract_document(path, name)
+    return record, analyze(record.title, "\n".join(record.pages))
+
 
 def _name(cand: Candidate) -> str:
     return cand.display.rsplit("/", 1)[-1]
@@ -287,8 +341,13 @@ def index_documents(conn: sqlite3.Connection, backend: WhooshBackend, ids: list[
         return
     backend.add(_indexed_texts(conn, ids))
     crash_point("indexed")
-    with Transaction(conn):
-        conn.executemany("UPDATE documents SET indexed = 1 WHERE id = ?", [(i,) for i in ids])
+    mark_indexed(conn, ids)
+
+
+def mark_indexed(conn: sqlite3.Connection, ids: list[int]) -> None:
+    if ids:
+        with Transaction(conn):
+            conn.executemany("UPDATE documents SET indexed = 1 WHERE id = ?", [(i,) for i in ids])
 
 
 def rebuild_index(conn: sqlite3.Connection, backend: WhooshBackend) -> int:

@@ -126,45 +126,76 @@ def make_snippet(text: str, literals: list[str]) -> tuple[str, list[tuple[int, i
     return ("…" if start > 0 else "") + snippet + ("…" if end < len(text) else ""), merged
 
 
-def _locate(conn: sqlite3.Connection, doc_id: int, title: str, literals: list[str]) -> tuple[str, int | None, bool]:
-    """Snippet, page of the first hit, and whether every literal occurs in the document."""
+def _document_text(conn: sqlite3.Connection, doc_id: int, title: str) -> tuple[list[tuple[int, str]], str]:
     pages = _pages(conn, doc_id)
-    whole = title + "\n" + "\n".join(text for _, text in pages)
-    contains_all = all(_find(whole, lit) >= 0 for lit in literals)
+    return pages, title + "\n" + "\n".join(text for _, text in pages)
+
+
+def _contains_all(whole: str, literals: list[str]) -> bool:
+    return all(_find(whole, lit) >= 0 for lit in literals)
+
+
+def _locate(pages: list[tuple[int, str]], title: str, literals: list[str]) -> tuple[str, int | None]:
+    """Snippet and page of the first hit (None: the hit is in the title)."""
     for number, text in pages:
         made = make_snippet(text, literals)
         if made:
-            return made[0], number, contains_all
+            return made[0], number
     made = make_snippet(title, literals)
     if made:
-        return made[0], None, contains_all
+        return made[0], None
     head = (pages[0][1] if pages else "")[: SNIPPET_RADIUS * 2].replace("\n", " ")
-    return head, (pages[0][0] if pages else None), contains_all
+    return head, (pages[0][0] if pages else None)
 
 
-def search(conn: sqlite3.Connection, backend: SearchBackend, query: str,
-           filters: SearchFilters | None = None, limit: int | None = 20) -> list[SearchHit]:
-    """Ranked hits for `query`; see README for the query syntax."""
+@dataclass
+class SearchPage:
+    """The first `limit` hits with their snippets, and every matching document."""
+
+    hits: list[SearchHit]
+    ids: list[int]            # every match, best first
+
+    @property
+    def total(self) -> int:
+        return len(self.ids)
+
+
+def _title(conn: sqlite3.Connection, doc_id: int) -> str | None:
+    row = conn.execute("SELECT title FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    return row[0] if row else None
+
+
+def search_page(conn: sqlite3.Connection, backend: SearchBackend, query: str,
+                filters: SearchFilters | None = None, limit: int | None = 20) -> SearchPage:
+    """Every document matching `query`, best first; snippets only for the first `limit`
+    (a snippet reads the document's text, the match list does not)."""
     if not query.strip():
         raise SearchError("the query is empty")
     filters = filters or SearchFilters()
     allowed = _filtered_ids(conn, filters)
     literals, plain = positive_literals(query)
-    check_literals = plain and any(_open_ended(lit) for lit in literals)
+    matches = [h for h in backend.search(query) if allowed is None or h.doc_id in allowed]
+    if plain and any(_open_ended(lit) for lit in literals):
+        # The engine matched the final lone character as a prefix: keep only literal matches.
+        matches = [h for h in matches if (title := _title(conn, h.doc_id)) is not None
+                   and _contains_all(_document_text(conn, h.doc_id, title)[1], literals)]
     hits: list[SearchHit] = []
-    for engine_hit in backend.search(query):
-        if allowed is not None and engine_hit.doc_id not in allowed:
-            continue
+    for engine_hit in matches:
+        if limit and len(hits) >= limit:
+            break
         row = conn.execute("SELECT id, sha256, title, department, format FROM documents WHERE id = ?",
                            (engine_hit.doc_id,)).fetchone()
         if row is None:  # the index is ahead of the catalogue only after damage; verify reports it
             continue
-        snippet, page, contains_all = _locate(conn, row["id"], row["title"], literals)
-        if check_literals and not contains_all:
-            continue
+        pages, _ = _document_text(conn, row["id"], row["title"])
+        snippet, page = _locate(pages, row["title"], literals)
         years = [r[0] for r in conn.execute("SELECT year FROM doc_years WHERE doc_id = ? ORDER BY year", (row["id"],))]
         hits.append(SearchHit(row["id"], row["sha256"], row["title"], row["department"], years,
                               engine_hit.score, snippet, page, row["format"]))
-        if limit and len(hits) >= limit:
-            break
-    return hits
+    return SearchPage(hits, [h.doc_id for h in matches])
+
+
+def search(conn: sqlite3.Connection, backend: SearchBackend, query: str,
+           filters: SearchFilters | None = None, limit: int | None = 20) -> list[SearchHit]:
+    """Ranked hits for `query`, with snippets; see README for the query syntax."""
+    return search_page(conn, backend, query, filters, limit).hits

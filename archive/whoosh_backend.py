@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -17,23 +18,56 @@ from .exact_phrase import use_exact_phrases
 from .faults import crash_point
 from .search_backend import EngineHit, IndexedText
 
-INDEX_FORMAT = {"engine": "whoosh", "analyzer": ANALYZER_VERSION, "schema": 1}
+INDEX_FORMAT = {"engine": "whoosh", "analyzer": ANALYZER_VERSION, "schema": 2}
 _FORMAT_FILE = "dossier-index.json"
+WRITER_MEMORY_MB = 256      # whoosh's posting buffer before it spills sorted runs to disk
+
+
+@dataclass(frozen=True)
+class Postings:
+    """A field's index entries (term, frequency, weight, encoded positions), computed ahead of
+    time: the extraction workers analyse the text they read, so the process that writes the
+    index only files the postings (see `analyze`)."""
+
+    items: tuple
+
+
+class CJKText(TEXT):
+    """TEXT that also takes `Postings` analysed elsewhere with the same analyzer and format."""
+
+    def index(self, value, **kwargs):
+        if isinstance(value, Postings):
+            return iter(value.items)
+        return super().index(value, **kwargs)
 
 
 def _schema() -> Schema:
     analyzer = cjk_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
-        title=TEXT(analyzer=analyzer, phrase=True, multitoken_query="phrase", field_boost=2.0),
-        content=TEXT(analyzer=analyzer, phrase=True, multitoken_query="phrase"),
+        title=CJKText(analyzer=analyzer, phrase=True, multitoken_query="phrase", field_boost=2.0),
+        content=CJKText(analyzer=analyzer, phrase=True, multitoken_query="phrase"),
     )
+
+
+_ANALYSIS_SCHEMA: Schema | None = None
+
+
+def analyze(title: str, text: str) -> tuple[Postings, Postings]:
+    """The postings of a document's title and text, exactly as the index writer would make them."""
+    global _ANALYSIS_SCHEMA
+    if _ANALYSIS_SCHEMA is None:
+        _ANALYSIS_SCHEMA = _schema()
+    return (Postings(tuple(_ANALYSIS_SCHEMA["title"].index(title))),
+            Postings(tuple(_ANALYSIS_SCHEMA["content"].index(text))))
 
 
 class WhooshBackend:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._ix = None
+        self._searcher = None
+        self._query_parser = None
 
     # -- opening -------------------------------------------------------------------------
     def _format_ok(self) -> bool:
@@ -69,19 +103,15 @@ class WhooshBackend:
 
     # -- writing -------------------------------------------------------------------------
     def add(self, docs: Iterable[IndexedText]) -> int:
-        self.ensure()
-        writer = self._open().writer(limitmb=256)
-        count = 0
-        try:
+        with self.batch() as batch:
             for doc in docs:
-                writer.update_document(id=str(doc.doc_id), title=doc.title, content=doc.text)
-                count += 1
-                crash_point("index-writing")
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
-        return count
+                batch.add(doc.doc_id, doc.title, doc.text)
+            return len(batch.commit())
+
+    def batch(self) -> "IndexBatch":
+        """A writer kept open across many documents: one commit per batch, not per document."""
+        self.ensure()
+        return IndexBatch(self)
 
     def delete(self, doc_ids: Iterable[int]) -> None:
         self.ensure()
@@ -91,14 +121,27 @@ class WhooshBackend:
         writer.commit()
 
     def rebuild(self, docs: Iterable[IndexedText]) -> int:
-        self._ix = None
+        self.close()
         self._create()
         return self.add(docs)
 
     def close(self) -> None:
+        self._query_parser = None
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
         if self._ix is not None:
             self._ix.close()
             self._ix = None
+
+    def _current_searcher(self):
+        """One searcher for many queries (opening the segment files costs more than a search);
+        refreshed when a commit has changed the index since."""
+        if self._searcher is None:
+            self._searcher = self._open().searcher()
+        else:
+            self._searcher = self._searcher.refresh()
+        return self._searcher
 
     # -- reading -------------------------------------------------------------------------
     def doc_ids(self) -> set[int]:
@@ -107,13 +150,18 @@ class WhooshBackend:
         with self._open().searcher() as searcher:
             return {int(fields["id"]) for fields in searcher.all_stored_fields()}
 
+    def _parser(self) -> qparser.QueryParser:
+        if self._query_parser is None:
+            parser = qparser.MultifieldParser(["title", "content"], schema=self._open().schema,
+                                              group=qparser.AndGroup)
+            parser.remove_plugin_class(qparser.WildcardPlugin)  # * and ? are ordinary characters here
+            parser.remove_plugin_class(qparser.FieldsPlugin)    # so are colons (时间:2022)
+            self._query_parser = parser
+        return self._query_parser
+
     def parse(self, text: str) -> wq.Query:
-        parser = qparser.MultifieldParser(["title", "content"], schema=self._open().schema,
-                                          group=qparser.AndGroup)
-        parser.remove_plugin_class(qparser.WildcardPlugin)  # * and ? are ordinary characters here
-        parser.remove_plugin_class(qparser.FieldsPlugin)    # so are colons (时间:2022)
         try:
-            parsed = parser.parse(text)
+            parsed = self._parser().parse(text)
         except QueryParserError as exc:
             raise SearchError(f"cannot understand the query {text!r}: {exc}") from exc
         return use_exact_phrases(_widen_single_characters(parsed))
@@ -123,9 +171,44 @@ class WhooshBackend:
         parsed = self.parse(query)
         if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
             return []
-        with self._open().searcher() as searcher:
-            results = searcher.search(parsed, limit=None)
-            return [EngineHit(int(hit["id"]), float(hit.score)) for hit in results]
+        results = self._current_searcher().search(parsed, limit=None)
+        return [EngineHit(int(hit["id"]), float(hit.score)) for hit in results]
+
+
+class IndexBatch:
+    """Documents added to one open whoosh writer; `commit` makes them searchable and returns
+    their ids. Used as a context manager, a batch not committed is cancelled on exit."""
+
+    def __init__(self, backend: WhooshBackend) -> None:
+        self._backend = backend
+        self._writer = None
+        self.pending: list[int] = []
+
+    def add(self, doc_id: int, title: str | Postings, content: str | Postings) -> None:
+        if self._writer is None:
+            self._writer = self._backend._open().writer(limitmb=WRITER_MEMORY_MB)
+        self._writer.update_document(id=str(doc_id), title=title, content=content)
+        self.pending.append(doc_id)
+        crash_point("index-writing")
+
+    def commit(self) -> list[int]:
+        done, self.pending = self.pending, []
+        if self._writer is not None:
+            self._writer.commit()
+            self._writer = None
+        return done
+
+    def cancel(self) -> None:
+        if self._writer is not None:
+            self._writer.cancel()
+            self._writer = None
+        self.pending = []
+
+    def __enter__(self) -> "IndexBatch":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.cancel()
 
 
 def _widen_single_characters(node: wq.Query) -> wq.Query:

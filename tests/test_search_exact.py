@@ -1,12 +1,13 @@
 """Chinese search is exact: for terms drawn from the texts, search returns exactly the grep set."""
 import random
 import re
+import shutil
 
 import pytest
 
 from archive import catalog
-from archive.ingest import ingest
-from archive.search import search
+from archive.ingest import ingest, rebuild_index
+from archive.search import search, search_page
 from archive.textnorm import CJK_CLASS
 from archive.whoosh_backend import WhooshBackend
 from archive.workspace import init_workspace
@@ -141,3 +142,25 @@ def test_snippet_marks_the_hit_and_names_its_page(corpus):
         visible = hit.snippet.replace("【", "").replace("】", "").strip("…")
         assert len(visible) <= 2 * 50 + len("学雷锋志愿服务")
         assert hit.page == 1
+
+
+def test_a_page_has_snippets_for_the_best_hits_and_every_match_counted(corpus):
+    conn, backend, texts = corpus
+    expected = {d for d, t in texts.items() if "志愿" in t}
+    assert len(expected) > 5
+    page = search_page(conn, backend, "志愿", limit=3)
+    assert set(page.ids) == expected and page.total == len(expected)
+    assert [hit.id for hit in page.hits] == page.ids[:3]
+    assert all("【志愿】" in hit.snippet for hit in page.hits)
+
+
+def test_the_index_built_by_ingest_equals_a_rebuild_from_the_catalogue(corpus, tmp_path):
+    """Ingest files postings analysed in the extraction workers; a rebuild analyses in-process."""
+    conn, backend, texts = corpus
+    copy = tmp_path / "index"
+    shutil.copytree(backend.folder, copy)
+    rebuilt = WhooshBackend(copy)
+    assert rebuild_index(conn, rebuilt) == len(texts)
+    for term in ["志愿服务", "2024年", "务", "文明城市创建工作"]:
+        assert [h.doc_id for h in rebuilt.search(term)] == [h.doc_id for h in backend.search(term)], term
+    rebuilt.close()
