@@ -33,13 +33,15 @@ from .locking import workspace_lock
 from .search_backend import IndexedText
 from .store import Store
 from .walk import Candidate, walk_sources
-from .whoosh_backend import IndexBatch, Postings, WhooshBackend, analyze
+from .index_batch import IndexBatch
+from .whoosh_backend import Postings, WhooshBackend, analyze
 from .workspace import Workspace
 
 EXTRACT_TIMEOUT = 300          # seconds one file may take before it is given up as failed
 WORKER_MEMORY = 3 << 30        # bytes a worker may map; a bomb that slips past checks hits this
-BATCH = 200                    # documents per catalogue transaction
-INDEX_BATCH = 5000             # documents per index commit (a crash re-indexes at most these)
+# Documents per catalogue transaction, and per index commit (a crash re-indexes at most these).
+# DOSSIER_BATCHES=catalogue,index overrides both, so tests can cross many batch edges.
+BATCH, INDEX_BATCH = (int(n) for n in os.environ.get("DOSSIER_BATCHES", "200,5000").split(","))
 IN_FLIGHT_PER_WORKER = 16      # extraction results waiting to be taken, per worker
 
 
@@ -279,8 +281,8 @@ class Ingester:
 
 class _Collector:
     """Takes extraction results in order: the catalogue gets them in batches of BATCH, the
-    index every INDEX_BATCH documents (a whoosh commit costs far more than a SQLite one); a
-    document is marked indexed only after the index commit that holds it."""
+    index every INDEX_BATCH documents, committed beside the ingest (archive.index_batch); a
+    document is marked indexed only after the index commit that holds it has ended."""
 
     def __init__(self, ingester: Ingester, index: IndexBatch, forced: str | None) -> None:
         self.ingester, self.index, self.forced = ingester, index, forced
@@ -294,12 +296,13 @@ class _Collector:
         self.ingester.progress.advance()
         if len(self.batch) >= BATCH:
             self._catalogue()
+        self._mark(self.index.finished())
         if len(self.index.pending) >= INDEX_BATCH:
-            self._commit_index()
+            self.index.start_commit()
 
     def finish(self) -> None:
         self._catalogue()
-        self._commit_index()
+        self._mark(self.index.commit())
 
     def _catalogue(self) -> None:
         if not self.batch:
@@ -310,10 +313,10 @@ class _Collector:
             self.index.add(doc_id, title, content)
         self.batch, self.postings = [], []
 
-    def _commit_index(self) -> None:
-        ids = self.index.commit()
-        crash_point("indexed")
-        mark_indexed(self.ingester.conn, ids)
+    def _mark(self, ids: list[int]) -> None:
+        if ids:
+            crash_point("indexed")
+            mark_indexed(self.ingester.conn, ids)
 
 
 def extract_for_index(path: Path, name: str) -> tuple[DocumentRecord, tuple[Postings, Postings]]:

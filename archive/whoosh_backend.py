@@ -15,12 +15,11 @@ from whoosh.qparser.common import QueryParserError
 from .cjk_analysis import ANALYZER_VERSION, cjk_analyzer, is_open_end
 from .errors import SearchError
 from .exact_phrase import use_exact_phrases
-from .faults import crash_point
+from .index_batch import IndexBatch
 from .search_backend import EngineHit, IndexedText
 
 INDEX_FORMAT = {"engine": "whoosh", "analyzer": ANALYZER_VERSION, "schema": 2}
 _FORMAT_FILE = "dossier-index.json"
-WRITER_MEMORY_MB = 256      # whoosh's posting buffer before it spills sorted runs to disk
 
 
 @dataclass(frozen=True)
@@ -108,10 +107,10 @@ class WhooshBackend:
                 batch.add(doc.doc_id, doc.title, doc.text)
             return len(batch.commit())
 
-    def batch(self) -> "IndexBatch":
+    def batch(self) -> IndexBatch:
         """A writer kept open across many documents: one commit per batch, not per document."""
         self.ensure()
-        return IndexBatch(self)
+        return IndexBatch(self._open)
 
     def delete(self, doc_ids: Iterable[int]) -> None:
         self.ensure()
@@ -173,42 +172,6 @@ class WhooshBackend:
             return []
         results = self._current_searcher().search(parsed, limit=None)
         return [EngineHit(int(hit["id"]), float(hit.score)) for hit in results]
-
-
-class IndexBatch:
-    """Documents added to one open whoosh writer; `commit` makes them searchable and returns
-    their ids. Used as a context manager, a batch not committed is cancelled on exit."""
-
-    def __init__(self, backend: WhooshBackend) -> None:
-        self._backend = backend
-        self._writer = None
-        self.pending: list[int] = []
-
-    def add(self, doc_id: int, title: str | Postings, content: str | Postings) -> None:
-        if self._writer is None:
-            self._writer = self._backend._open().writer(limitmb=WRITER_MEMORY_MB)
-        self._writer.update_document(id=str(doc_id), title=title, content=content)
-        self.pending.append(doc_id)
-        crash_point("index-writing")
-
-    def commit(self) -> list[int]:
-        done, self.pending = self.pending, []
-        if self._writer is not None:
-            self._writer.commit()
-            self._writer = None
-        return done
-
-    def cancel(self) -> None:
-        if self._writer is not None:
-            self._writer.cancel()
-            self._writer = None
-        self.pending = []
-
-    def __enter__(self) -> "IndexBatch":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.cancel()
 
 
 def _widen_single_characters(node: wq.Query) -> wq.Query:

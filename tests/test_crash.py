@@ -64,6 +64,31 @@ def test_kill_at_a_named_point_then_rerun(point, source_tree, tmp_path):
     _assert_complete(ws.root, source_tree)
 
 
+# Small batches: several catalogue transactions and background index commits in one run.
+SMALL_BATCHES = {"DOSSIER_BATCHES": "3,7"}
+
+
+@pytest.mark.parametrize("point", ["catalogued:4", "index-writing:9", "indexed:2"])
+def test_kill_between_small_batches_then_rerun(point, source_tree, tmp_path):
+    ws, _ = init_workspace(tmp_path / "ws")
+    crashed = _dossier(ws.root, "ingest", str(source_tree), env={"DOSSIER_CRASH_AT": point, **SMALL_BATCHES})
+    assert crashed.returncode == -signal.SIGKILL, crashed.stderr
+    conn = catalog.connect(ws.root / "catalog.sqlite")
+    unindexed = conn.execute("SELECT COUNT(*) FROM documents WHERE indexed = 0").fetchone()[0]
+    conn.close()
+    assert unindexed > 0        # the kill came between a catalogue commit and its index commit
+    rerun = _dossier(ws.root, "ingest", str(source_tree), env=SMALL_BATCHES)
+    assert rerun.returncode == 0, rerun.stderr
+    _assert_complete(ws.root, source_tree)
+
+
+def test_small_batches_index_everything(source_tree, tmp_path):
+    ws, _ = init_workspace(tmp_path / "ws")
+    done = _dossier(ws.root, "ingest", str(source_tree), env=SMALL_BATCHES)
+    assert done.returncode == 0, done.stderr
+    _assert_complete(ws.root, source_tree)
+
+
 @pytest.mark.parametrize("delay", [0.4, 1.0, 2.0])
 def test_kill_at_a_random_moment_then_rerun(delay, source_tree, tmp_path):
     ws, _ = init_workspace(tmp_path / "ws")

@@ -8,6 +8,7 @@ import pytest
 from archive import catalog
 from archive.ingest import ingest, rebuild_index
 from archive.search import search, search_page
+from archive.search_backend import IndexedText
 from archive.textnorm import CJK_CLASS
 from archive.whoosh_backend import WhooshBackend
 from archive.workspace import init_workspace
@@ -164,3 +165,19 @@ def test_the_index_built_by_ingest_equals_a_rebuild_from_the_catalogue(corpus, t
     for term in ["志愿服务", "2024年", "务", "文明城市创建工作"]:
         assert [h.doc_id for h in rebuilt.search(term)] == [h.doc_id for h in backend.search(term)], term
     rebuilt.close()
+
+
+def test_replaced_documents_are_found_once_in_their_new_version(corpus, tmp_path):
+    """Re-indexing (after OCR, say) leaves deleted postings in old segments; they never match."""
+    conn, backend, texts = corpus
+    copy = tmp_path / "index"
+    shutil.copytree(backend.folder, copy)
+    replaced = WhooshBackend(copy)
+    changed = sorted(texts)[:6]
+    replaced.add(IndexedText(doc_id, f"新版{doc_id}", "替换后的文本：垃圾分类工作") for doc_id in changed)
+    new_texts = {**texts, **{doc_id: "替换后的文本：垃圾分类工作" for doc_id in changed}}
+    for term in ["垃圾分类工作", "志愿服务", "替换后", "文明城市创建工作"]:
+        got = [h.doc_id for h in replaced.search(term)]
+        assert len(got) == len(set(got)), term
+        assert set(got) == {d for d, t in new_texts.items() if term in t}, term
+    replaced.close()
