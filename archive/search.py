@@ -11,6 +11,7 @@ from .search_backend import SearchBackend
 from .textnorm import normalize_text
 
 SNIPPET_RADIUS = 50
+_IDS_PER_QUERY = 500          # well under SQLite's limit on bound parameters
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _SEGMENT_RE = re.compile(r'"([^"]*)"|(\S+)')
 
@@ -165,6 +166,21 @@ def _title(conn: sqlite3.Connection, doc_id: int) -> str | None:
     return row[0] if row else None
 
 
+def _page_rows(conn: sqlite3.Connection, ids: list[int]) -> tuple[dict[int, sqlite3.Row], dict[int, list[int]]]:
+    """The catalogue rows and years of the hits shown, a few queries for many hits."""
+    rows: dict[int, sqlite3.Row] = {}
+    years: dict[int, list[int]] = {}
+    for start in range(0, len(ids), _IDS_PER_QUERY):
+        chunk = ids[start:start + _IDS_PER_QUERY]
+        marks = ",".join("?" * len(chunk))
+        rows.update((r["id"], r) for r in conn.execute(
+            f"SELECT id, sha256, title, department, format FROM documents WHERE id IN ({marks})", chunk))
+        for doc_id, year in conn.execute(
+                f"SELECT doc_id, year FROM doc_years WHERE doc_id IN ({marks}) ORDER BY year", chunk):
+            years.setdefault(doc_id, []).append(year)
+    return rows, years
+
+
 def search_page(conn: sqlite3.Connection, backend: SearchBackend, query: str,
                 filters: SearchFilters | None = None, limit: int | None = 20) -> SearchPage:
     """Every document matching `query`, best first; snippets only for the first `limit`
@@ -179,19 +195,17 @@ def search_page(conn: sqlite3.Connection, backend: SearchBackend, query: str,
         # The engine matched the final lone character as a prefix: keep only literal matches.
         matches = [h for h in matches if (title := _title(conn, h.doc_id)) is not None
                    and _contains_all(_document_text(conn, h.doc_id, title)[1], literals)]
+    shown = matches[:limit] if limit else matches
+    rows, years = _page_rows(conn, [h.doc_id for h in shown])
     hits: list[SearchHit] = []
-    for engine_hit in matches:
-        if limit and len(hits) >= limit:
-            break
-        row = conn.execute("SELECT id, sha256, title, department, format FROM documents WHERE id = ?",
-                           (engine_hit.doc_id,)).fetchone()
+    for engine_hit in shown:
+        row = rows.get(engine_hit.doc_id)
         if row is None:  # the index is ahead of the catalogue only after damage; verify reports it
             continue
         pages, _ = _document_text(conn, row["id"], row["title"])
         snippet, page = _locate(pages, row["title"], literals)
-        years = [r[0] for r in conn.execute("SELECT year FROM doc_years WHERE doc_id = ? ORDER BY year", (row["id"],))]
-        hits.append(SearchHit(row["id"], row["sha256"], row["title"], row["department"], years,
-                              engine_hit.score, snippet, page, row["format"]))
+        hits.append(SearchHit(row["id"], row["sha256"], row["title"], row["department"],
+                              years.get(row["id"], []), engine_hit.score, snippet, page, row["format"]))
     return SearchPage(hits, [h.doc_id for h in matches])
 
 
