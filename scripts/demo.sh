@@ -34,8 +34,12 @@ dossier build
 echo "== dossier search 志愿服务 --limit 3"
 dossier search 志愿服务 --limit 3
 
+echo "== dossier status   (what is still missing, days to the deadline)"
+dossier status
+
 echo
 echo "Done. Workspace: $PWD"
 echo "  dossiers:      $PWD/out/卷宗 (总目录.xlsx lists every volume and its missing years)"
 [ -f out/材料审核记录表.xlsx ] && echo "  record table:  $PWD/out/材料审核记录表.xlsx"
+echo "  missing:       dossier coverage --missing   (which indicator lacks which year, and who owes it)"
 echo "  try:           source .venv/bin/activate; cd demo/工作区; dossier search 垃圾分类"
