@@ -15,30 +15,25 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import sqlite3
-from collections import deque
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from pebble import ProcessExpired, ProcessPool
-
 from . import ocr_phase
 from .catalog import Transaction, connect, log_event, now
-from .faults import crash_point
 from .extract import EXTRACTOR_VERSION, DocumentRecord, extract_document, file_title
+from .faults import crash_point
+from .index_batch import IndexBatch
 from .locking import workspace_lock
+from .reading_pool import Reader, ReadingPool
 from .search_backend import IndexedText
 from .store import Store
 from .walk import Candidate, walk_sources
-from .index_batch import IndexBatch
 from .whoosh_backend import Postings, WhooshBackend, analyze
 from .workspace import Workspace
 
 EXTRACT_TIMEOUT = 300          # seconds one file may take before it is given up as failed
-WORKER_MEMORY = 3 << 30        # bytes a worker may map; a bomb that slips past checks hits this
 # Documents per catalogue transaction, and per index commit (a crash re-indexes at most these).
 # DOSSIER_BATCHES=catalogue,index overrides both, so tests can cross many batch edges.
 BATCH, INDEX_BATCH = (int(n) for n in os.environ.get("DOSSIER_BATCHES", "200,5000").split(","))
@@ -84,21 +79,17 @@ class _Pending:
     extra: list[Candidate] = field(default_factory=list)
 
 
-def _limit_worker_memory() -> None:
-    try:
-        resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY, WORKER_MEMORY))
-    except (ValueError, OSError):
-        pass
-
-
 def _department(ws: Workspace, cand: Candidate, forced: str | None) -> str | None:
     return ws.department_name(forced or cand.department)
 
 
 class Ingester:
     def __init__(self, ws: Workspace, conn: sqlite3.Connection, progress: Progress,
-                 workers: int | None = None, after_insert: Callable[[sqlite3.Connection, list[int]], None] | None = None) -> None:
+                 workers: int | None = None, after_insert: Callable[[sqlite3.Connection, list[int]], None] | None = None,
+                 reader: Reader | None = None, read_timeout: float = EXTRACT_TIMEOUT) -> None:
         self.ws = ws
+        self.reader = reader or extract_for_index
+        self.read_timeout = read_timeout
         self.conn = conn
         self.progress = progress
         self.store = Store(ws.store_dir)
@@ -129,9 +120,8 @@ class Ingester:
         candidates = list(walk_sources(sources))
         self.progress.start(len(candidates), "ingest")
         pending: dict[str, _Pending] = {}
-        in_flight: deque[tuple[_Pending, object]] = deque()
         window = IN_FLIGHT_PER_WORKER * self.worker_count
-        with ProcessPool(max_workers=self.worker_count, initializer=_limit_worker_memory) as pool, \
+        with ReadingPool(self.worker_count, self.reader, self.read_timeout, _failed_read) as reading, \
                 self.backend.batch() as index:
             collector = _Collector(self, index, department)
             for cand in candidates:
@@ -139,14 +129,13 @@ class Ingester:
                 if job is None:
                     self.progress.advance()
                     continue
-                in_flight.append((job, pool.schedule(extract_for_index, args=(self.store.path_for(job.sha256), _name(job.first)),
-                                                     timeout=EXTRACT_TIMEOUT)))
+                reading.submit(job, self.store.path_for(job.sha256), _name(job.first))
                 # Results are taken in order while later files are still being copied: memory
                 # stays bounded and document ids follow the walk whatever the workers' pace.
-                while len(in_flight) > window:
-                    collector.take(*in_flight.popleft())
-            while in_flight:
-                collector.take(*in_flight.popleft())
+                while reading.in_flight > window:
+                    collector.take(*reading.take())
+            while reading.in_flight:
+                collector.take(*reading.take())
             collector.finish()
         return self.summary
 
@@ -192,20 +181,6 @@ class Ingester:
             return None
         pending[sha] = job = _Pending(sha, size, cand)
         return job
-
-    def result(self, job: _Pending, future) -> tuple[DocumentRecord, tuple[Postings, Postings] | None]:
-        title = file_title(_name(job.first))
-        try:
-            return future.result()
-        except FutureTimeout:
-            reason = f"reading the file took longer than {EXTRACT_TIMEOUT} s (damaged or pathological); it was stopped"
-        except ProcessExpired:
-            reason = "the reader crashed on this file (damaged, or needs more memory than allowed)"
-        except MemoryError:
-            reason = "the file needs more memory to read than allowed"
-        except Exception as exc:  # a bug in a third-party reader must not stop the batch
-            reason = f"unexpected error while reading: {type(exc).__name__}: {exc}"
-        return DocumentRecord(format="unknown", status="failed", title=title, error=reason), None
 
     def commit(self, batch: list[tuple[_Pending, DocumentRecord]], forced: str | None) -> list[int]:
         """Catalogue a batch of new documents in one transaction; returns their ids."""
@@ -289,8 +264,8 @@ class _Collector:
         self.batch: list[tuple[_Pending, DocumentRecord]] = []
         self.postings: list[tuple[Postings, Postings] | None] = []
 
-    def take(self, job: _Pending, future) -> None:
-        record, postings = self.ingester.result(job, future)
+    def take(self, job: _Pending, result: tuple[DocumentRecord, tuple[Postings, Postings] | None]) -> None:
+        record, postings = result
         self.batch.append((job, record))
         self.postings.append(postings)
         self.ingester.progress.advance()
@@ -317,6 +292,11 @@ class _Collector:
         if ids:
             crash_point("indexed")
             mark_indexed(self.ingester.conn, ids)
+
+
+def _failed_read(name: str, reason: str) -> tuple[DocumentRecord, None]:
+    """A file no worker could read: a failed document titled by its name, nothing to index."""
+    return DocumentRecord(format="unknown", status="failed", title=file_title(name), error=reason), None
 
 
 def extract_for_index(path: Path, name: str) -> tuple[DocumentRecord, tuple[Postings, Postings]]:
@@ -365,16 +345,20 @@ def rebuild_index(conn: sqlite3.Connection, backend: WhooshBackend) -> int:
 def ingest(ws: Workspace, sources: list[Path], *, department: str | None = None,
            progress: Progress | None = None, workers: int | None = None,
            after_insert: Callable[[sqlite3.Connection, list[int]], None] | None = None,
-           lock_wait: float = 30.0, ocr: str = "off") -> IngestSummary:
+           lock_wait: float = 30.0, ocr: str = "off", reader: Reader | None = None,
+           read_timeout: float = EXTRACT_TIMEOUT) -> IngestSummary:
     """Ingest files and folders into the workspace; see the module docstring for the guarantees.
 
     `ocr` (auto | force | off) runs the OCR phase after the batch, so a long scan never holds
-    up the other files: they are catalogued and searchable before OCR starts.
+    up the other files: they are catalogued and searchable before OCR starts. `reader` (run in
+    the workers; default `extract_for_index`) and `read_timeout` let tests give a reader that
+    crashes or hangs.
     """
     progress = progress or Progress()
     with workspace_lock(ws.lock_path, "ingest", wait=lock_wait, on_wait=progress.message):
         conn = connect(ws.catalog_path)
-        ingester = Ingester(ws, conn, progress, workers=workers, after_insert=after_insert)
+        ingester = Ingester(ws, conn, progress, workers=workers, after_insert=after_insert,
+                            reader=reader, read_timeout=read_timeout)
         try:
             summary = ingester.run(sources, department)
             if ocr != "off":
