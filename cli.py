@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,7 +14,7 @@ from rich.table import Table
 
 from archive import catalog
 from archive.documents import DocFilters, document_detail, list_documents, resolve_doc
-from archive.errors import DossierError
+from archive.errors import DossierError, is_disk_full
 from archive.ingest import ingest as run_ingest
 from archive.ingest import rebuild_index
 from archive.locking import workspace_lock
@@ -44,6 +45,12 @@ class DossierGroup(click.Group):
             return super().invoke(ctx)
         except DossierError as exc:
             err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+            sys.exit(1)
+        except (OSError, sqlite3.OperationalError) as exc:
+            if not is_disk_full(exc):
+                raise
+            err.print("[bold red]error:[/] the disk is full: free some space and run the command again "
+                      "(what was finished is kept; the next run completes the rest)", markup=True, highlight=False)
             sys.exit(1)
         except KeyboardInterrupt:
             err.print("interrupted; the workspace is consistent and the next run continues where this one stopped")

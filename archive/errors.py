@@ -1,4 +1,5 @@
 """Exception types of the library. cli.py turns each into one line and exit code 1."""
+import errno
 
 
 class DossierError(Exception):
@@ -35,3 +36,11 @@ class IndicatorSystemError(DossierError):
     def __init__(self, message: str, problems: "list[str] | tuple[str, ...]" = ()) -> None:
         super().__init__(message)
         self.problems: list[str] = list(problems)
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether an error means the disk (or the user's quota) is full: no file is to blame, and
+    the run must stop rather than record the files it could not copy as failed."""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    return "disk is full" in str(exc)          # SQLite's SQLITE_FULL

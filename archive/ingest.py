@@ -22,6 +22,7 @@ from typing import Callable, Iterable
 
 from . import ocr_phase
 from .catalog import Transaction, connect, log_event, now
+from .errors import is_disk_full
 from .extract import EXTRACTOR_VERSION, DocumentRecord, extract_document, file_title
 from .faults import crash_point
 from .index_batch import IndexBatch
@@ -161,6 +162,8 @@ class Ingester:
         try:
             sha, size, _ = self.store.put_file(cand.path)
         except OSError as exc:
+            if is_disk_full(exc):
+                raise
             self._record_failure(cand, f"cannot read the file: {exc.strerror or exc}", forced)
             return None
         crash_point("stored")
