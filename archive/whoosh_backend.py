@@ -1,6 +1,7 @@
 """The full-text engine: whoosh with the CJK bigram analyzer."""
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 from dataclasses import dataclass
@@ -49,16 +50,15 @@ def _schema() -> Schema:
     )
 
 
-_ANALYSIS_SCHEMA: Schema | None = None
+@functools.cache
+def _analysis_schema() -> Schema:
+    return _schema()
 
 
 def analyze(title: str, text: str) -> tuple[Postings, Postings]:
     """The postings of a document's title and text, exactly as the index writer would make them."""
-    global _ANALYSIS_SCHEMA
-    if _ANALYSIS_SCHEMA is None:
-        _ANALYSIS_SCHEMA = _schema()
-    return (Postings(tuple(_ANALYSIS_SCHEMA["title"].index(title))),
-            Postings(tuple(_ANALYSIS_SCHEMA["content"].index(text))))
+    schema = _analysis_schema()
+    return Postings(tuple(schema["title"].index(title))), Postings(tuple(schema["content"].index(text)))
 
 
 class WhooshBackend:
