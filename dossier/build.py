@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
 import os
 import re
 import sqlite3
@@ -245,7 +246,9 @@ def _render_docx(items: list[_Item], catalog_path: Path, source: _Source,
         return
     # The largest volumes go first, so that no worker is left alone with a large one at the end.
     largest_first = sorted(items, key=lambda item: -len(item[0].documents))
-    with ProcessPoolExecutor(workers, initializer=_start_docx_worker,
+    # Workers start from a fresh interpreter (forkserver), not a fork of this process: a caller
+    # that has just ingested holds hundreds of MiB that forked workers would count as their own.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"), initializer=_start_docx_worker,
                              initargs=(catalog_path, source.store, source.converter)) as pool:
         futures = {pool.submit(_docx_in_worker, item[0], item[1]): item for item in largest_first}
         try:
