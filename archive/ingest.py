@@ -35,10 +35,22 @@ from .whoosh_backend import Postings, WhooshBackend, analyze
 from .workspace import Workspace
 
 EXTRACT_TIMEOUT = 300          # seconds one file may take before it is given up as failed
-# Documents per catalogue transaction, and per index commit (a crash re-indexes at most these).
-# DOSSIER_BATCHES=catalogue,index overrides both, so tests can cross many batch edges.
-BATCH, INDEX_BATCH = (int(n) for n in os.environ.get("DOSSIER_BATCHES", "200,5000").split(","))
 IN_FLIGHT_PER_WORKER = 16      # extraction results waiting to be taken, per worker
+
+
+def _batch_sizes(spec: str | None) -> tuple[int, int]:
+    """Documents per catalogue transaction, and per index commit (a crash re-indexes at most
+    these). DOSSIER_BATCHES=catalogue,index overrides both, so tests can cross many batch edges."""
+    try:
+        catalogue, index = (int(n) for n in (spec or "").split(","))
+        if catalogue > 0 and index > 0:
+            return catalogue, index
+    except ValueError:
+        pass
+    return 200, 5000
+
+
+BATCH, INDEX_BATCH = _batch_sizes(os.environ.get("DOSSIER_BATCHES"))
 
 
 @dataclass
