@@ -1,14 +1,22 @@
 """Index batches: background commits, documents that arrive meanwhile, and ids handed back only
 once they are searchable."""
+import pytest
+
 from archive.whoosh_backend import WhooshBackend, analyze
+
+
+@pytest.fixture
+def backend(tmp_path):
+    engine = WhooshBackend(tmp_path / "index")
+    yield engine
+    engine.close()
 
 
 def _ids(backend: WhooshBackend, query: str) -> set[int]:
     return {hit.doc_id for hit in backend.search(query)}
 
 
-def test_documents_added_during_a_background_commit_go_into_the_next_one(tmp_path):
-    backend = WhooshBackend(tmp_path / "index")
+def test_documents_added_during_a_background_commit_go_into_the_next_one(backend):
     with backend.batch() as batch:
         for doc_id in range(1, 4):
             batch.add(doc_id, f"材料{doc_id}", f"第{doc_id}份：志愿服务活动记录")
@@ -21,11 +29,9 @@ def test_documents_added_during_a_background_commit_go_into_the_next_one(tmp_pat
         assert batch.finished() == []                      # every id is handed back once
     assert _ids(backend, "志愿服务") == {1, 2, 3, 4, 5}
     assert _ids(backend, "台账") == {4}
-    backend.close()
 
 
-def test_finished_hands_back_ids_only_after_the_commit_has_ended(tmp_path):
-    backend = WhooshBackend(tmp_path / "index")
+def test_finished_hands_back_ids_only_after_the_commit_has_ended(backend):
     with backend.batch() as batch:
         batch.add(1, "甲", "垃圾分类工作方案")
         batch.start_commit()
@@ -34,11 +40,9 @@ def test_finished_hands_back_ids_only_after_the_commit_has_ended(tmp_path):
             seen = batch.finished()
         assert seen == [1]
         assert _ids(backend, "垃圾分类") == {1}
-    backend.close()
 
 
-def test_a_batch_left_uncommitted_is_cancelled_and_the_index_stays_usable(tmp_path):
-    backend = WhooshBackend(tmp_path / "index")
+def test_a_batch_left_uncommitted_is_cancelled_and_the_index_stays_usable(backend):
     with backend.batch() as batch:
         batch.add(1, "甲", "文明交通劝导")
         batch.commit()
@@ -49,4 +53,3 @@ def test_a_batch_left_uncommitted_is_cancelled_and_the_index_stays_usable(tmp_pa
         batch.add(3, "丙", "文明交通宣传")
         assert batch.commit() == [3]
     assert _ids(backend, "文明交通") == {1, 3}
-    backend.close()
