@@ -197,7 +197,7 @@ class Ingester:
         pending[sha] = job = _Pending(sha, size, cand)
         return job
 
-    def commit(self, batch: list[tuple[_Pending, DocumentRecord]], forced: str | None) -> list[int]:
+    def catalogue(self, batch: list[tuple[_Pending, DocumentRecord]], forced: str | None) -> list[int]:
         """Catalogue a batch of new documents in one transaction; returns their ids."""
         self.store.sync()  # the originals are on disk before the catalogue names them
         ids: list[int] = []
@@ -297,7 +297,7 @@ class _Collector:
     def _catalogue(self) -> None:
         if not self.batch:
             return
-        ids = self.ingester.commit(self.batch, self.forced)
+        ids = self.ingester.catalogue(self.batch, self.forced)
         for doc_id, (_, record), postings in zip(ids, self.batch, self.postings):
             title, content = postings or (record.title, "\n".join(record.pages))
             self.index.add(doc_id, title, content)

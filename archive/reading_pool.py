@@ -51,9 +51,7 @@ class ReadingPool(Generic[Key]):
         key, name, future = self._in_flight.popleft()
         try:
             return key, future.result()
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except BaseException as exc:  # a bug in a third-party reader must not stop the batch
+        except Exception as exc:  # a crash, a time-out or a bug in a third-party reader: this file only
             return key, self.failed(name, self._reason(exc))
 
     def _reason(self, exc: BaseException) -> str:

@@ -127,12 +127,12 @@ def make_snippet(text: str, literals: list[str]) -> tuple[str, list[tuple[int, i
     return ("…" if start > 0 else "") + snippet + ("…" if end < len(text) else ""), merged
 
 
-def _document_text(conn: sqlite3.Connection, doc_id: int, title: str) -> tuple[list[tuple[int, str]], str]:
-    pages = _pages(conn, doc_id)
-    return pages, title + "\n" + "\n".join(text for _, text in pages)
-
-
-def _contains_all(whole: str, literals: list[str]) -> bool:
+def _contains_all(conn: sqlite3.Connection, doc_id: int, literals: list[str]) -> bool:
+    """Whether the document's title and text hold every literal (False when it is not catalogued)."""
+    row = conn.execute("SELECT title FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    if row is None:
+        return False
+    whole = row[0] + "\n" + "\n".join(text for _, text in _pages(conn, doc_id))
     return all(_find(whole, lit) >= 0 for lit in literals)
 
 
@@ -159,11 +159,6 @@ class SearchPage:
     @property
     def total(self) -> int:
         return len(self.ids)
-
-
-def _title(conn: sqlite3.Connection, doc_id: int) -> str | None:
-    row = conn.execute("SELECT title FROM documents WHERE id = ?", (doc_id,)).fetchone()
-    return row[0] if row else None
 
 
 def _page_rows(conn: sqlite3.Connection, ids: list[int]) -> tuple[dict[int, sqlite3.Row], dict[int, list[int]]]:
@@ -193,8 +188,7 @@ def search_page(conn: sqlite3.Connection, backend: SearchBackend, query: str,
     matches = [h for h in backend.search(query) if allowed is None or h.doc_id in allowed]
     if plain and any(_open_ended(lit) for lit in literals):
         # The engine matched the final lone character as a prefix: keep only literal matches.
-        matches = [h for h in matches if (title := _title(conn, h.doc_id)) is not None
-                   and _contains_all(_document_text(conn, h.doc_id, title)[1], literals)]
+        matches = [h for h in matches if _contains_all(conn, h.doc_id, literals)]
     shown = matches[:limit] if limit else matches
     rows, years = _page_rows(conn, [h.doc_id for h in shown])
     hits: list[SearchHit] = []
@@ -202,8 +196,7 @@ def search_page(conn: sqlite3.Connection, backend: SearchBackend, query: str,
         row = rows.get(engine_hit.doc_id)
         if row is None:  # the index is ahead of the catalogue only after damage; verify reports it
             continue
-        pages, _ = _document_text(conn, row["id"], row["title"])
-        snippet, page = _locate(pages, row["title"], literals)
+        snippet, page = _locate(_pages(conn, row["id"]), row["title"], literals)
         hits.append(SearchHit(row["id"], row["sha256"], row["title"], row["department"],
                               years.get(row["id"], []), engine_hit.score, snippet, page, row["format"]))
     return SearchPage(hits, [h.doc_id for h in matches])

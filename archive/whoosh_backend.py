@@ -146,8 +146,7 @@ class WhooshBackend:
     def doc_ids(self) -> set[int]:
         if self.needs_rebuild():
             return set()
-        with self._open().searcher() as searcher:
-            return {int(fields["id"]) for fields in searcher.all_stored_fields()}
+        return {int(fields["id"]) for fields in self._current_searcher().all_stored_fields()}
 
     def _parser(self) -> qparser.QueryParser:
         if self._query_parser is None:

@@ -29,7 +29,7 @@ from archive.workspace import Workspace
 from .pdf_convert import Converter
 from .submission_index import IndexRow, write_submission_index
 from .systems import System
-from .volume_docx import VolumeContext, build_volume_docx, estimated_numbering
+from .volume_docx import VolumeContext, build_volume_docx
 from .volume_pdf import PdfLayout, assemble, layout, matter_docx
 from .volume_plan import FORMAT_VERSION, PlannedDoc, VolumePlan, plan_volumes
 
@@ -242,7 +242,7 @@ def _render_docx(items: list[_Item], catalog_path: Path, source: _Source,
     # Workers read the committed catalogue: a caller's open transaction keeps the build here.
     if workers < 2 or source.conn.in_transaction or sum(len(p.documents) for p, *_ in items) < PARALLEL_MIN_DOCS:
         for n, item in enumerate(items, start=1):
-            ready(n, item, build_volume_docx(item[0], item[1], source, estimated_numbering(item[0])))
+            ready(n, item, build_volume_docx(item[0], item[1], source))
         return
     # The largest volumes go first, so that no worker is left alone with a large one at the end.
     largest_first = sorted(items, key=lambda item: -len(item[0].documents))
@@ -267,7 +267,7 @@ def _start_docx_worker(catalog_path: Path, store: Store, converter: Converter) -
 
 def _docx_in_worker(plan: VolumePlan, ctx: VolumeContext) -> bytes:
     assert _worker_source is not None, "the pool's initializer opens the source"
-    return build_volume_docx(plan, ctx, _worker_source, estimated_numbering(plan))
+    return build_volume_docx(plan, ctx, _worker_source)
 
 
 def _build_pdfs(items, out_dir: Path, converter: Converter, store: Store, manifest: dict,

@@ -19,6 +19,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.text.run import Run
+
+from . import wordml
 
 BODY = "仿宋_GB2312"        # 3号仿宋: body text
 TITLE = "方正小标宋简体"      # 2号小标宋: titles
@@ -88,15 +91,9 @@ def set_fonts(element, east_asian: str, latin: str | None = None) -> None:
     fonts.set(qn("w:hint"), "eastAsia")     # “ ” — … are drawn with the East Asian font
 
 
-def add_run(paragraph, text: str, font: str = BODY, size=None, bold: bool = False):
+def add_run(paragraph, text: str, font: str = BODY, size=None, bold: bool = False) -> Run:
     """A run with its East Asian font set (python-docx alone sets only the Latin one)."""
-    run = paragraph.add_run(text)
-    set_fonts(run._element, font)
-    if size is not None:
-        run.font.size = size
-    if bold:
-        run.bold = True
-    return run
+    return Run(wordml.add_run(paragraph._p, text, font, size, bold), paragraph)
 
 
 def setup_document(document) -> None:

@@ -62,7 +62,8 @@ def paragraph(parent: Element | None = None, align: WD_ALIGN_PARAGRAPH | None = 
 
 
 def add_run(p: Element, text: str, font: str, size: Length | None = None, bold: bool = False) -> Element:
-    """A run naming its fonts as `fonts.set_fonts` does: East Asian and Latin, no theme fonts."""
+    """A run naming its fonts as `fonts.set_fonts` does for styles: East Asian and Latin, no theme
+    fonts (python-docx alone sets only the Latin one). `fonts.add_run` wraps it for python-docx."""
     r = _el(p, "r")
     rpr = _el(r, "rPr")
     _el(rpr, "rFonts", ascii=font, hAnsi=font, eastAsia=font, cs=font, hint="eastAsia")
