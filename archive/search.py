@@ -63,6 +63,27 @@ def positive_literals(query: str) -> tuple[list[str], bool]:
     return literals, plain
 
 
+def _check_operators(query: str) -> None:
+    """Refuse an AND, OR or NOT with no word on the side it needs: the engine would search the
+    English word "and" instead, and find nothing without saying why."""
+    items = []
+    for match in _SEGMENT_RE.finditer(query):
+        word = match.group(2)
+        if word in _OPERATORS:
+            items.append(word)
+        elif match.group(1) is not None or word.strip("()"):
+            items.append(None)                        # a word or a quoted phrase
+    for n, item in enumerate(items):
+        if item is None:
+            continue
+        after = items[n + 1] if n + 1 < len(items) else "end"
+        before = items[n - 1] if n else "start"
+        if after == "end" or (after is not None and after != "NOT"):
+            raise SearchError(f"{item} needs a word after it in {query!r}; to search the word itself, quote it: \"{item}\"")
+        if item != "NOT" and (before == "start" or before is not None):
+            raise SearchError(f"{item} needs a word before it in {query!r}; to search the word itself, quote it: \"{item}\"")
+
+
 def _open_ended(literal: str) -> bool:
     tokens = [t.text for t in CJKBigramTokenizer()(literal, mode="query")]
     return len(tokens) > 1 and is_open_end(tokens[-1])
@@ -182,6 +203,7 @@ def search_page(conn: sqlite3.Connection, backend: SearchBackend, query: str,
     (a snippet reads the document's text, the match list does not)."""
     if not query.strip():
         raise SearchError("the query is empty")
+    _check_operators(query)
     filters = filters or SearchFilters()
     allowed = _filtered_ids(conn, filters)
     literals, plain = positive_literals(query)

@@ -6,6 +6,7 @@ import shutil
 import pytest
 
 from archive import catalog
+from archive.errors import SearchError
 from archive.ingest import ingest, rebuild_index
 from archive.search import search, search_page
 from archive.search_backend import IndexedText
@@ -181,3 +182,10 @@ def test_replaced_documents_are_found_once_in_their_new_version(corpus, tmp_path
         assert len(got) == len(set(got)), term
         assert set(got) == {d for d, t in new_texts.items() if term in t}, term
     replaced.close()
+
+
+@pytest.mark.parametrize("query", ["志愿者 AND", "OR 垃圾分类", "志愿者 NOT", "志愿者 AND OR 垃圾分类"])
+def test_an_operator_without_its_word_is_refused_with_a_reason(corpus, query):
+    conn, backend, _ = corpus
+    with pytest.raises(SearchError, match="needs a word"):
+        search(conn, backend, query)
