@@ -12,24 +12,24 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from archive import catalog
-from archive.documents import DocFilters, document_detail, list_documents, resolve_doc
+from archive import catalogue
+from archive.catalogue.documents import DocFilters, document_detail, list_documents, resolve_doc
 from archive.errors import DossierError, is_disk_full
-from archive.ingest import ingest as run_ingest
-from archive.ingest import rebuild_index
+from archive.ingest.run import ingest as run_ingest
+from archive.ingest.run import rebuild_index
 from archive.locking import workspace_lock
 from archive.search import SearchFilters, search_page
 from archive.store import Store
 from archive.verify import verify as run_verify
-from archive.whoosh_backend import WhooshBackend
+from archive.index.whoosh_engine import WhooshBackend
 from archive.workspace import Workspace, init_workspace, open_workspace
-from dossier.build import build_volumes
+from dossier.build.volumes import build_volumes
 from dossier.console import STATUS_STYLE, RichProgress, coverage_table, docs_table
-from dossier.coverage import completeness, compute_coverage
-from dossier.coverage_xlsx import write_review_table
-from dossier.status import workspace_status
-from dossier.system_xlsx import export_system_xlsx, import_system_xlsx, save_system
-from dossier.systems import list_systems, load_system, validate_system_file
+from dossier.coverage.report import completeness, compute_coverage
+from dossier.coverage.xlsx import write_review_table
+from dossier.coverage.status import workspace_status
+from dossier.systems.xlsx import export_system_xlsx, import_system_xlsx, save_system
+from dossier.systems.model import list_systems, load_system, validate_system_file
 
 out = Console(highlight=False, soft_wrap=True)
 if not out.is_terminal:
@@ -67,7 +67,7 @@ def _workspace(ctx: click.Context) -> Workspace:
 
 @contextmanager
 def _catalogue(ws: Workspace):
-    conn = catalog.connect(ws.catalog_path)
+    conn = catalogue.connect(ws.catalog_path)
     try:
         yield conn
     finally:
@@ -104,7 +104,7 @@ def init(directory: str, system_id: str, assessment_year: int | None, deadline: 
     load_system(system_id, [Path(directory).expanduser() / "systems"])  # an unknown id fails here, clearly
     ws, created = init_workspace(Path(directory), system=system_id, assessment_year=assessment_year,
                                  deadline=deadline.date() if deadline else None)
-    catalog.connect(ws.catalog_path).close()
+    catalogue.connect(ws.catalog_path).close()
     cfg = ws.config
     verb = "created" if created else "already a workspace:"
     out.print(f"{verb} {ws.root}  (system {cfg.system}, assessment year {cfg.assessment_year}"
@@ -160,7 +160,7 @@ def ingest(ctx: click.Context, sources: tuple[Path, ...], department: str | None
 
 def _classifier(system):
     """The automatic pass (years, kind, tags) that ingest runs on every new document."""
-    from dossier.classify import classify_documents
+    from dossier.judge.classify import classify_documents
 
     return lambda conn, ids: classify_documents(conn, system, ids)
 
@@ -176,7 +176,7 @@ def _classifier(system):
 @click.pass_context
 def tag(ctx, doc: str, add_codes, remove_codes, years, kind) -> None:
     """Record a person's decision about a document; automatic passes never override it."""
-    from dossier.decisions import add_manual_tag, remove_manual_tag, set_manual_kind, set_manual_years
+    from archive.catalogue.decisions import add_manual_tag, remove_manual_tag, set_manual_kind, set_manual_years
 
     if not (add_codes or remove_codes or years or kind):
         raise click.UsageError("say what to record: --add, --remove, --year or --kind")
@@ -186,7 +186,7 @@ def tag(ctx, doc: str, add_codes, remove_codes, years, kind) -> None:
     removes = [system.indicator(code).code for code in remove_codes]
     with workspace_lock(ws.lock_path, "tag", on_wait=err.print), _catalogue(ws) as conn:
         doc_id = resolve_doc(conn, doc)
-        with catalog.Transaction(conn):
+        with catalogue.Transaction(conn):
             for code in adds:
                 add_manual_tag(conn, doc_id, code)
             for code in removes:
@@ -207,7 +207,7 @@ def tag(ctx, doc: str, add_codes, remove_codes, years, kind) -> None:
 def retag(ctx, dry_run: bool, as_json: bool) -> None:
     """Re-run automatic tagging, years and kind on every document. Only rule- and path-made
     decisions change; a person's decisions are never touched."""
-    from dossier.classify import retag as run_retag
+    from dossier.judge.classify import retag as run_retag
 
     ws = _workspace(ctx)
     system = _system_of(ws)
@@ -236,7 +236,7 @@ def retag(ctx, dry_run: bool, as_json: bool) -> None:
 def review(ctx, limit: int, as_json: bool) -> None:
     """Documents a person should look at (no tag, low confidence, no year, conflicting
     signals), the ones whose decision would fill most coverage gaps first."""
-    from dossier.review import review_queue
+    from dossier.judge.review import review_queue
 
     ws = _workspace(ctx)
     with _catalogue(ws) as conn:

@@ -8,7 +8,7 @@ from typing import Callable, Iterator
 
 from filelock import FileLock, Timeout
 
-from .errors import WorkspaceBusy
+from archive.errors import WorkspaceBusy
 
 DEFAULT_WAIT_SECONDS = 30.0
 

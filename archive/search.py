@@ -5,10 +5,9 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 
-from .cjk_analysis import CJKBigramTokenizer, is_open_end
-from .errors import SearchError
-from .search_backend import SearchBackend
-from .textnorm import normalize_text
+from archive.errors import SearchError
+from archive.index import SearchBackend, open_ended
+from archive.textnorm import normalize_text
 
 SNIPPET_RADIUS = 50
 _IDS_PER_QUERY = 500          # well under SQLite's limit on bound parameters
@@ -82,11 +81,6 @@ def _check_operators(query: str) -> None:
             raise SearchError(f"{item} needs a word after it in {query!r}; to search the word itself, quote it: \"{item}\"")
         if item != "NOT" and (before == "start" or before is not None):
             raise SearchError(f"{item} needs a word before it in {query!r}; to search the word itself, quote it: \"{item}\"")
-
-
-def _open_ended(literal: str) -> bool:
-    tokens = [t.text for t in CJKBigramTokenizer()(literal, mode="query")]
-    return len(tokens) > 1 and is_open_end(tokens[-1])
 
 
 def _filtered_ids(conn: sqlite3.Connection, filters: SearchFilters) -> set[int] | None:
@@ -208,7 +202,7 @@ def search_page(conn: sqlite3.Connection, backend: SearchBackend, query: str,
     allowed = _filtered_ids(conn, filters)
     literals, plain = positive_literals(query)
     matches = [h for h in backend.search(query) if allowed is None or h.doc_id in allowed]
-    if plain and any(_open_ended(lit) for lit in literals):
+    if plain and any(open_ended(lit) for lit in literals):
         # The engine matched the final lone character as a prefix: keep only literal matches.
         matches = [h for h in matches if _contains_all(conn, h.doc_id, literals)]
     shown = matches[:limit] if limit else matches

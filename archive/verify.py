@@ -4,8 +4,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
-from .store import Store
-from .whoosh_backend import WhooshBackend
+from archive.store import Store
+from archive.index import SearchBackend
 
 
 @dataclass
@@ -23,7 +23,7 @@ def _sample(items: list[str], n: int = 5) -> str:
     return ", ".join(items[:n]) + (f" and {len(items) - n} more" if len(items) > n else "")
 
 
-def verify(conn: sqlite3.Connection, store: Store, backend: WhooshBackend, deep: bool = False) -> VerifyReport:
+def verify(conn: sqlite3.Connection, store: Store, backend: SearchBackend, deep: bool = False) -> VerifyReport:
     """Check every invariant the design promises; `deep` also re-hashes every stored original."""
     report = VerifyReport()
     integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
@@ -50,7 +50,7 @@ def verify(conn: sqlite3.Connection, store: Store, backend: WhooshBackend, deep:
     return report
 
 
-def _check_index(conn: sqlite3.Connection, backend: WhooshBackend, docs: dict[str, int], report: VerifyReport) -> None:
+def _check_index(conn: sqlite3.Connection, backend: SearchBackend, docs: dict[str, int], report: VerifyReport) -> None:
     if backend.needs_rebuild():
         if docs:
             report.problems.append("the search index is missing, damaged or outdated; run `dossier reindex`")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import tomli_w
 
-from .errors import WorkspaceError
+from archive.errors import WorkspaceError
 
 CONFIG_NAME = "dossier.toml"
 ENV_VAR = "DOSSIER_WORKSPACE"

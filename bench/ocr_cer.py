@@ -8,7 +8,7 @@ line (红头), in two columns (简报), and an image-only PDF of stamped pages (
 pdftoppm). CER = edit
 distance / reference length over Chinese characters and digits, whitespace and punctuation
 ignored. `--compare` also runs plain tesseract calls (no preparation) to show what each step
-of archive.ocr buys. Prints a table, then one JSON line.
+of archive.ocr.engine buys. Prints a table, then one JSON line.
 """
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from archive import ocr  # noqa: E402
+from archive.ocr import engine as ocr  # noqa: E402
 from archive.textnorm import CJK_CLASS, normalize_text  # noqa: E402
 from examples.docgen import SC_INDEX, cjk_font_file, compose_paragraphs, write_image_pdf, write_scan_png  # noqa: E402
 
@@ -172,12 +172,12 @@ def _gray_only(scan: Scan) -> str:
 
 
 CONFIGS = {
-    "archive.ocr": _ours,
+    "archive.ocr.engine": _ours,
     "tesseract --psm 3": _plain_tesseract(["-l", "chi_sim", "--psm", "3"]),
     "tesseract --psm 6": _plain_tesseract(["-l", "chi_sim", "--psm", "6"]),
     "tesseract --psm 1 (osd)": _plain_tesseract(["-l", "chi_sim", "--psm", "1"]),
     "tesseract chi_sim+eng": _plain_tesseract(["-l", "chi_sim+eng", "--psm", "3"]),
-    "archive.ocr, grey instead of red handling": _gray_only,
+    "archive.ocr.engine, grey instead of red handling": _gray_only,
 }
 
 
@@ -217,14 +217,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ocr-cer-") as tmp:
         scans = make_scans(Path(tmp), dpi=args.dpi, per_variant=args.per_variant)
         report = {"dpi": args.dpi, "workers": args.workers, "configs": {}}
-        for name, read in CONFIGS.items() if args.compare else [("archive.ocr", _ours)]:
+        for name, read in CONFIGS.items() if args.compare else [("archive.ocr.engine", _ours)]:
             result = measure(scans, read, workers=args.workers)
             report["configs"][name] = result
             cells = "  ".join(f"{v} {c:.2%}" for v, c in result["cer"].items())
             print(f"{name:44s} CER {result['cer_all']:.2%}  ({cells})  "
                   f"{result['seconds_per_page']:.2f} s/page, {result['wall_seconds_per_page']:.2f} s/page wall "
                   f"with {args.workers} workers", flush=True)
-    ours = report["configs"]["archive.ocr"]
+    ours = report["configs"]["archive.ocr.engine"]
     print(json.dumps({"cer": ours["cer"], "cer_all": ours["cer_all"], "seconds_per_page": ours["seconds_per_page"],
                       "wall_seconds_per_page": ours["wall_seconds_per_page"], "pages": ours["pages"],
                       "dpi": args.dpi, "workers": args.workers,

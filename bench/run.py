@@ -29,12 +29,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from archive import catalog  # noqa: E402
+from archive import catalogue  # noqa: E402
 from archive.extract import extract_document  # noqa: E402
-from archive.ingest import ingest  # noqa: E402
+from archive.ingest.run import ingest  # noqa: E402
 from archive.search import search_page  # noqa: E402
-from archive.walk import walk_sources  # noqa: E402
-from archive.whoosh_backend import WhooshBackend  # noqa: E402
+from archive.ingest.walk import walk_sources  # noqa: E402
+from archive.index.whoosh_engine import WhooshBackend  # noqa: E402
 from archive.workspace import init_workspace  # noqa: E402
 
 SEARCH_PAGE = 20        # hits with snippets, as `dossier search` shows by default
@@ -91,7 +91,7 @@ def _grep_tool() -> list[str]:
 
 
 def measure_search(ws, queries: list[str], text_dir: Path, texts: dict[int, str]) -> dict:
-    conn = catalog.connect(ws.catalog_path)
+    conn = catalogue.connect(ws.catalog_path)
     backend = WhooshBackend(ws.index_dir)
     engine_ms, grep_ms, engine_found, grep_found, relevant = [], [], 0, 0, 0
     tool = _grep_tool()
@@ -126,10 +126,10 @@ def measure_search(ws, queries: list[str], text_dir: Path, texts: dict[int, str]
 
 
 def measure_build(ws, formats: set[str]) -> tuple[float, int]:
-    from dossier.build import build_volumes
-    from dossier.systems import load_system
+    from dossier.build.volumes import build_volumes
+    from dossier.systems.model import load_system
 
-    conn = catalog.connect(ws.catalog_path)
+    conn = catalogue.connect(ws.catalog_path)
     system = load_system(ws.config.system, [ws.systems_dir])
     start = time.perf_counter()
     result = build_volumes(ws, conn, system, None, ws.out_dir / "卷宗", formats)
@@ -140,8 +140,8 @@ def measure_build(ws, formats: set[str]) -> tuple[float, int]:
 
 def _after_insert():
     try:
-        from dossier.classify import classify_documents
-        from dossier.systems import load_system
+        from dossier.judge.classify import classify_documents
+        from dossier.systems.model import load_system
     except ImportError:
         return None
     system = load_system("civilized-city")
@@ -183,7 +183,7 @@ def run(docs: int, keep: Path | None, pdf: bool, workers: int) -> dict:
     again = ingest(ws, [src], workers=workers)
     figures["reingest_s"] = round(time.perf_counter() - t0, 2)
     figures["reingest_added"] = again.added
-    conn = catalog.connect(ws.catalog_path)
+    conn = catalogue.connect(ws.catalog_path)
     texts = _texts(conn)
     conn.close()
     text_dir = base / "texts"

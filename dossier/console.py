@@ -5,7 +5,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from archive.ingest import Progress as IngestProgress
+from archive.progress import Progress as IngestProgress
 
 
 class RichProgress(IngestProgress):

@@ -21,7 +21,7 @@ import yaml
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # run as a script from anywhere
 
-from dossier.systems import derive_keywords  # noqa: E402
+from dossier.systems.model import derive_keywords  # noqa: E402
 
 DEFAULT_REFERENCE = HERE.parents[1] / "shared" / "reference"
 

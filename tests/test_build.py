@@ -16,16 +16,16 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from archive import catalog
-from archive.catalog import Transaction
+from archive import catalogue
+from archive.catalogue.database import Transaction
 from archive.errors import DossierError
-from archive.ingest import ingest
+from archive.ingest.run import ingest
 from archive.workspace import init_workspace
-from dossier.build import MANIFEST, build_volumes, safe_stem
-from dossier.decisions import add_manual_tag, remove_manual_tag
-from dossier.pdf_convert import Converter
-from dossier.systems import load_system
-from dossier.volume_docx import CATALOGUE_COLUMNS
+from dossier.build.volumes import MANIFEST, build_volumes, safe_stem
+from archive.catalogue.decisions import add_manual_tag, remove_manual_tag
+from dossier.build.pdf_convert import Converter
+from dossier.systems.model import load_system
+from dossier.build.volume_docx import CATALOGUE_COLUMNS
 from examples.docgen import write_docx, write_image_pdf, write_pdf, write_scan_png, write_txt, write_xlsx
 
 COMPILED = dt.date(2026, 5, 1)
@@ -62,7 +62,7 @@ def env(tmp_path_factory):
     _write_sources(root / "src", root)
     ws, _ = init_workspace(root / "ws", assessment_year=2026)
     ingest(ws, [root / "src"], workers=1)
-    conn = catalog.connect(ws.catalog_path)
+    conn = catalogue.connect(ws.catalog_path)
     ids = {r["title"]: r["id"] for r in conn.execute("SELECT id, title FROM documents")}
     unrelated = next(i for t, i in ids.items() if "通知" in t)
     failed = conn.execute("SELECT id FROM documents WHERE status = 'failed'").fetchone()
@@ -191,7 +191,7 @@ def test_document_text_and_tables_keep_their_layout(env):
 
 def test_parallel_build_writes_the_same_bytes(env, tmp_path, monkeypatch):
     """Volumes made in worker processes are byte for byte those made in this process."""
-    import dossier.build
+    import dossier.build.volumes
 
     pools: list[int] = []
 
@@ -200,8 +200,8 @@ def test_parallel_build_writes_the_same_bytes(env, tmp_path, monkeypatch):
             pools.append(1)
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(dossier.build, "PARALLEL_MIN_DOCS", 0)
-    monkeypatch.setattr(dossier.build, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(dossier.build.volumes, "PARALLEL_MIN_DOCS", 0)
+    monkeypatch.setattr(dossier.build.volumes, "ProcessPoolExecutor", CountedPool)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     messages: list[str] = []
     result = build_volumes(env["ws"], env["conn"], env["system"], None, tmp_path, {"docx"}, MISSING,

@@ -1,13 +1,13 @@
 """A scanned PDF keeps its page images in the docx volume after OCR has read its text."""
 import docx
 
-from archive import catalog
-from archive.catalog import Transaction
-from archive.ingest import ingest
+from archive import catalogue
+from archive.catalogue.database import Transaction
+from archive.ingest.run import ingest
 from archive.workspace import init_workspace
-from dossier.build import build_volumes
-from dossier.decisions import add_manual_tag
-from dossier.systems import load_system
+from dossier.build.volumes import build_volumes
+from archive.catalogue.decisions import add_manual_tag
+from dossier.systems.model import load_system
 from examples.docgen import write_image_pdf, write_scan_png
 
 
@@ -18,7 +18,7 @@ def test_ocr_pages_are_shown_as_scans(tmp_path):
     write_image_pdf(src / "签到表扫描件.pdf", [png])
     ws, _ = init_workspace(tmp_path / "ws", assessment_year=2026)
     ingest(ws, [src.parent], workers=1, ocr="auto")
-    conn = catalog.connect(ws.catalog_path)
+    conn = catalogue.connect(ws.catalog_path)
     doc_id, status = conn.execute("SELECT id, status FROM documents").fetchone()
     assert status == "ok"
     assert conn.execute("SELECT COUNT(*) FROM pages WHERE doc_id = ? AND ocr = 1", (doc_id,)).fetchone()[0] == 1

@@ -6,15 +6,15 @@ import shutil
 
 import pytest
 
-from archive import catalog
-from archive.catalog import Transaction
-from archive.ingest import ingest
+from archive import catalogue
+from archive.catalogue.database import Transaction
+from archive.ingest.run import ingest
 from archive.workspace import init_workspace
-from dossier import decisions
-from dossier.classify import classify_documents, retag, tagging_paths
-from dossier.decisions import AutoTag
-from dossier.review import review_queue
-from dossier.systems import System, load_system
+from archive.catalogue import decisions as decisions
+from dossier.judge.classify import classify_documents, retag, tagging_paths
+from archive.catalogue.decisions import AutoTag
+from dossier.judge.review import review_queue
+from dossier.systems.model import System, load_system
 from examples.docgen import write_docx, write_txt, write_xlsx
 
 REQUIRED = {"statistics": 2, "activity": 3}
@@ -47,7 +47,7 @@ def setup(tmp_path):
         classify_documents(conn, system, ids)
 
     summary = ingest(ws, [root], after_insert=after_insert, workers=2)
-    conn = catalog.connect(ws.catalog_path)
+    conn = catalogue.connect(ws.catalog_path)
     yield ws, root, system, conn, after_insert, summary
     conn.close()
 

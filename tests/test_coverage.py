@@ -7,16 +7,16 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from archive import catalog
-from archive.catalog import Transaction
-from archive.ingest import ingest
+from archive import catalogue
+from archive.catalogue.database import Transaction
+from archive.ingest.run import ingest
 from archive.workspace import init_workspace, write_config
 from cli import main
-from dossier.coverage import compute_coverage, completeness, required_years
-from dossier.coverage_xlsx import write_review_table
-from dossier.decisions import add_manual_tag, remove_manual_tag, set_auto_tags, set_manual_kind, set_manual_years, AutoTag
-from dossier.status import workspace_status
-from dossier.systems import load_system_file
+from dossier.coverage.report import compute_coverage, completeness, required_years
+from dossier.coverage.xlsx import write_review_table
+from archive.catalogue.decisions import add_manual_tag, remove_manual_tag, set_auto_tags, set_manual_kind, set_manual_years, AutoTag
+from dossier.coverage.status import workspace_status
+from dossier.systems.model import load_system_file
 from examples.docgen import write_txt
 
 SYSTEM = {
@@ -51,7 +51,7 @@ def workspace(tmp_path_factory):
     ws.config.system = "test-city"
     write_config(ws.root, ws.config)
     ingest(ws, [src.parent], workers=1)
-    conn = catalog.connect(ws.catalog_path)
+    conn = catalogue.connect(ws.catalog_path)
     ids = [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY id")]
     plan = [  # doc index: (tags, years, kind)
         (["Ⅲ-1"], [2024], "statistics"),

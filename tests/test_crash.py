@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from archive import catalog
+from archive import catalogue
 from archive.locking import workspace_lock
 from archive.workspace import init_workspace
 from examples.docgen import write_docx, write_txt
@@ -43,7 +43,7 @@ def _dossier(ws: Path, *args: str, env: dict | None = None, wait: bool = True):
 def _assert_complete(ws: Path, src: Path) -> None:
     result = _dossier(ws, "verify")
     assert result.returncode == 0, result.stdout + result.stderr
-    conn = catalog.connect(ws / "catalog.sqlite")
+    conn = catalogue.connect(ws / "catalog.sqlite")
     assert conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == N_FILES
     assert conn.execute("SELECT COUNT(*) FROM sources").fetchone()[0] == N_FILES + 1
     assert conn.execute("SELECT COUNT(*) FROM documents WHERE indexed = 0").fetchone()[0] == 0
@@ -73,7 +73,7 @@ def test_kill_between_small_batches_then_rerun(point, source_tree, tmp_path):
     ws, _ = init_workspace(tmp_path / "ws")
     crashed = _dossier(ws.root, "ingest", str(source_tree), env={"DOSSIER_CRASH_AT": point, **SMALL_BATCHES})
     assert crashed.returncode == -signal.SIGKILL, crashed.stderr
-    conn = catalog.connect(ws.root / "catalog.sqlite")
+    conn = catalogue.connect(ws.root / "catalog.sqlite")
     unindexed = conn.execute("SELECT COUNT(*) FROM documents WHERE indexed = 0").fetchone()[0]
     conn.close()
     assert unindexed > 0        # the kill came between a catalogue commit and its index commit

@@ -2,7 +2,7 @@
 once they are searchable."""
 import pytest
 
-from archive.whoosh_backend import WhooshBackend, analyze
+from archive.index.whoosh_engine import WhooshBackend, analyze
 
 
 @pytest.fixture

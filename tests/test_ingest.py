@@ -6,8 +6,8 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from archive import catalog
-from archive.ingest import ingest
+from archive import catalogue
+from archive.ingest.run import ingest
 from archive.workspace import init_workspace, write_config
 from cli import main
 from tests.helpers import build_submission_tree
@@ -51,7 +51,7 @@ def test_every_file_is_ingested_or_failed_with_a_reason(ingested):
 
 def test_formats_are_read_with_their_text(ingested):
     ws, *_ = ingested
-    conn = catalog.connect(ws.catalog_path)
+    conn = catalogue.connect(ws.catalog_path)
     texts = {}
     for row in conn.execute("SELECT id, format, title FROM documents WHERE status = 'ok'"):
         body = "\n".join(r[0] for r in conn.execute("SELECT text FROM pages WHERE doc_id = ?", (row[0],)))
@@ -116,7 +116,7 @@ def test_unchanged_files_are_not_read_again(tree, tmp_path):
     os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns))
     again = ingest(ws, [src], workers=1)
     assert again.added == 0
-    conn = catalog.connect(ws.catalog_path)
+    conn = catalogue.connect(ws.catalog_path)
     texts = [r[0] for r in conn.execute("SELECT text FROM pages")]
     conn.close()
     assert any("讲座" in t for t in texts) and not any("指导会议" in t for t in texts)
@@ -132,7 +132,7 @@ def test_a_changed_file_is_read_again_and_the_old_version_kept(tree, tmp_path):
     target.write_text("家庭教育指导活动记录（修订）", encoding="utf-8")
     second = ingest(ws, [src], workers=1)
     assert second.added == 1 and second.unchanged == len(files) - 1
-    conn = catalog.connect(ws.catalog_path)
+    conn = catalogue.connect(ws.catalog_path)
     assert conn.execute("SELECT COUNT(*) FROM documents WHERE status != 'failed'").fetchone()[0] == first.added + 1
     conn.close()
 

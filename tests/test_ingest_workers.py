@@ -3,10 +3,10 @@ the other files are read and searchable."""
 import os
 import time
 
-from archive import catalog
-from archive.ingest import extract_for_index, ingest
+from archive import catalogue
+from archive.ingest.run import extract_for_index, ingest
 from archive.search import search
-from archive.whoosh_backend import WhooshBackend
+from archive.index.whoosh_engine import WhooshBackend
 from archive.workspace import init_workspace
 from examples.docgen import write_txt
 
@@ -39,7 +39,7 @@ def test_bad_files_fail_alone_and_the_others_are_read(tmp_path):
     assert reasons["异常.txt"] == "unexpected error while reading: ValueError: 坏了"
     assert f"longer than {TIMEOUT:g} s" in reasons["卡住.txt"]
     assert summary.added == len(names) - 3
-    conn = catalog.connect(ws.catalog_path)
+    conn = catalogue.connect(ws.catalog_path)
     backend = WhooshBackend(ws.index_dir)
     hits = search(conn, backend, "社区志愿服务站", limit=None)
     assert len(hits) == len(names) - 3

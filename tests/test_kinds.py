@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from dossier.kinds import KindDecision, detect_kind
+from dossier.judge.kinds import KindDecision, detect_kind
 
 NARRATIVE = "近日,街道组织志愿者走进养老院,为老人理发、打扫房间,陪老人聊天,现场气氛温馨。"
 FIGURES = ("全年全县粮食总产量18.6万吨,比上年增长2.3%。规模以上工业企业达到146家,工业增加值增长8.4%;"

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from archive import catalog
-from archive.documents import list_documents
-from archive.ingest import ingest
-from archive.walk import display_path
+from archive import catalogue
+from archive.catalogue.documents import list_documents
+from archive.ingest.run import ingest
+from archive.ingest.walk import display_path
 from archive.workspace import init_workspace
 from examples.docgen import write_docx
 from examples.malformed import build_malformed
@@ -29,7 +29,7 @@ def suite(tmp_path_factory):
     write_docx(good / "正常的工作总结.docx", "正常的工作总结", ["志愿服务工作正常开展，全年活动120场。"])
     ws, _ = init_workspace(tmp_path_factory.mktemp("ws"))
     summary = ingest(ws, [dest, good.parent])
-    conn = catalog.connect(ws.catalog_path)
+    conn = catalogue.connect(ws.catalog_path)
     docs = list_documents(conn)
     conn.close()
     by_path = {path: doc for doc in docs for path in doc["sources"]}
@@ -68,7 +68,7 @@ def test_each_case_ends_as_expected_with_a_reason(suite, expect):
 
 def test_readable_cases_keep_their_text(suite):
     ws, _, cases, _, by_path, _, _ = suite
-    conn = catalog.connect(ws.catalog_path)
+    conn = catalogue.connect(ws.catalog_path)
     for case in cases:
         if case.expect != "ok":
             continue
@@ -85,7 +85,7 @@ def test_nothing_else_is_affected(suite):
     ws, _, _, summary, by_path, _, good = suite
     doc = by_path[str(good / "正常的工作总结.docx")]
     assert doc["status"] == "ok" and doc["department"] == "市文明办"
-    conn = catalog.connect(ws.catalog_path)
+    conn = catalogue.connect(ws.catalog_path)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
 

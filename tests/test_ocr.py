@@ -14,14 +14,16 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
-from archive import catalog, ocr
-from archive.ingest import Progress, ingest
-from archive.ocr_phase import OCR_NOTE, OcrCache, run_ocr
+from archive import catalogue
+from archive.ocr import engine as ocr
+from archive.ingest import ingest
+from archive.progress import Progress
+from archive.ocr.phase import OCR_NOTE, OcrCache, run_ocr
 from archive.search import search
 from archive.store import Store
 from archive.textnorm import CJK_CLASS
 from archive.verify import verify
-from archive.whoosh_backend import WhooshBackend
+from archive.index.whoosh_engine import WhooshBackend
 from archive.workspace import init_workspace
 from bench.ocr_cer import char_error_rate, make_scans, page_text
 from examples.docgen import write_docx, write_image_pdf, write_pdf, write_scan_png, write_txt
@@ -36,7 +38,7 @@ def _marked(seed: int, marker: str, paragraphs: int = 3) -> str:
 
 
 def _open(ws):
-    return catalog.connect(ws.catalog_path), WhooshBackend(ws.index_dir)
+    return catalogue.connect(ws.catalog_path), WhooshBackend(ws.index_dir)
 
 
 def _no_toUnicode(pdf: Path, out: Path) -> Path:
@@ -207,7 +209,7 @@ def test_scans_become_searchable_text(scan_tree, tmp_path):
     # The catalogue losing the OCR (as if the run had died before committing) is redone from the cache.
     jpg = conn.execute("SELECT id FROM documents WHERE format = 'image:jpeg'").fetchone()[0]
     before = conn.execute("SELECT text FROM pages WHERE doc_id = ?", (jpg,)).fetchone()[0]
-    with catalog.Transaction(conn):
+    with catalogue.Transaction(conn):
         conn.execute("UPDATE pages SET text = '', ocr = 0 WHERE doc_id = ?", (jpg,))
         conn.execute("UPDATE documents SET status = 'needs_ocr' WHERE id = ?", (jpg,))
     redo = run_ocr(ws, conn, backend, workers=WORKERS)
@@ -228,9 +230,9 @@ def test_missing_tesseract_is_a_message_not_a_failure(tmp_path):
     write_scan_png(src / "扫描.png", _marked(3, "九"), dpi=100)
     ws, _ = init_workspace(tmp_path / "ws")
     ingest(ws, [src.parent], workers=1)
-    script = ("import json, sys; from archive.workspace import open_workspace; from archive.ocr_phase import run_ocr;"
-              "from archive import catalog; from archive.whoosh_backend import WhooshBackend;"
-              "ws = open_workspace(sys.argv[1]); conn = catalog.connect(ws.catalog_path);"
+    script = ("import json, sys; from archive.workspace import open_workspace; from archive.ocr.phase import run_ocr;"
+              "from archive import catalogue; from archive.index.whoosh_engine import WhooshBackend;"
+              "ws = open_workspace(sys.argv[1]); conn = catalogue.connect(ws.catalog_path);"
               "print(json.dumps(run_ocr(ws, conn, WhooshBackend(ws.index_dir)).as_json()))")
     empty = tmp_path / "bin"
     empty.mkdir()
@@ -240,7 +242,7 @@ def test_missing_tesseract_is_a_message_not_a_failure(tmp_path):
     summary = json.loads(result.stdout)
     assert "tesseract-ocr" in summary["skipped_reason"] and "tesseract-ocr-chi-sim" in summary["skipped_reason"]
     assert summary["failed"] == [] and summary["pages"] == 0
-    conn = catalog.connect(ws.catalog_path)
+    conn = catalogue.connect(ws.catalog_path)
     assert conn.execute("SELECT status FROM documents").fetchone()[0] == "needs_ocr"
 
 
@@ -250,9 +252,9 @@ def test_a_kill_during_ocr_loses_nothing_and_reads_no_page_twice(tmp_path):
         write_scan_png(src / f"扫描{n}.png", _marked(20 + n, f"{n}0", paragraphs=2), dpi=120)
     ws, _ = init_workspace(tmp_path / "ws")
     ingest(ws, [src.parent], workers=WORKERS)
-    script = ("import sys; from archive.workspace import open_workspace; from archive.ocr_phase import run_ocr;"
-              "from archive import catalog; from archive.whoosh_backend import WhooshBackend;"
-              "ws = open_workspace(sys.argv[1]); conn = catalog.connect(ws.catalog_path);"
+    script = ("import sys; from archive.workspace import open_workspace; from archive.ocr.phase import run_ocr;"
+              "from archive import catalogue; from archive.index.whoosh_engine import WhooshBackend;"
+              "ws = open_workspace(sys.argv[1]); conn = catalogue.connect(ws.catalog_path);"
               "run_ocr(ws, conn, WhooshBackend(ws.index_dir), workers=2)")
     killed = subprocess.run([sys.executable, "-c", script, str(ws.root)], cwd=ROOT, capture_output=True, text=True,
                             env={**os.environ, "PYTHONPATH": str(ROOT), "DOSSIER_CRASH_AT": "ocr-committed:2"},

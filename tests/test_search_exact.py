@@ -5,13 +5,13 @@ import shutil
 
 import pytest
 
-from archive import catalog
+from archive import catalogue
 from archive.errors import SearchError
-from archive.ingest import ingest, rebuild_index
+from archive.ingest.run import ingest, rebuild_index
 from archive.search import search, search_page
-from archive.search_backend import IndexedText
+from archive.index.backend import IndexedText
 from archive.textnorm import CJK_CLASS
-from archive.whoosh_backend import WhooshBackend
+from archive.index.whoosh_engine import WhooshBackend
 from archive.workspace import init_workspace
 from examples.docgen import write_docx, write_txt
 
@@ -52,7 +52,7 @@ def corpus(tmp_path_factory):
     ws, _ = init_workspace(tmp_path_factory.mktemp("ws"), assessment_year=2026)
     summary = ingest(ws, [src], workers=1)
     assert summary.added == 36 and not summary.failed
-    conn = catalog.connect(ws.catalog_path)
+    conn = catalogue.connect(ws.catalog_path)
     texts = {}
     for row in conn.execute("SELECT id, title FROM documents"):
         body = "\n".join(r[0] for r in conn.execute("SELECT text FROM pages WHERE doc_id = ? ORDER BY page", (row[0],)))

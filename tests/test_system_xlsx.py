@@ -7,8 +7,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from archive.errors import IndicatorSystemError
-from dossier.system_xlsx import HEADERS, export_system_xlsx, import_system_xlsx, save_system
-from dossier.systems import Indicator, System, load_system, load_system_file
+from dossier.systems.xlsx import HEADERS, export_system_xlsx, import_system_xlsx, save_system
+from dossier.systems.model import Indicator, System, load_system, load_system_file
 
 
 def _fields(ind: Indicator) -> tuple:

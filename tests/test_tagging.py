@@ -4,8 +4,8 @@ import time
 
 import pytest
 
-from dossier.systems import load_system
-from dossier.tagging import MAX_TAGS, Tagger, has_text_evidence
+from dossier.systems.model import load_system
+from dossier.judge.tagging import MAX_TAGS, Tagger, has_text_evidence
 
 
 @pytest.fixture(scope="module")

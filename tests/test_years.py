@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from dossier.years import YearDecision, detect_years
+from dossier.judge.years import YearDecision, detect_years
 
 
 def years(title: str, text: str = "", filename: str = "", **kw) -> tuple[int, ...]:

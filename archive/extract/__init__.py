@@ -4,17 +4,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ExtractionError
-from ..formats import detect_format
-from ..metadata import read_facts
-from ..textnorm import normalize_text
-from .base import Extracted, cap_pages
-from .docx import extract_docx
-from .images import extract_image
-from .legacy import extract_legacy
-from .pdf import extract_pdf
-from .plain import extract_html, extract_text_file
-from .sheets import extract_xls, extract_xlsx
+from archive.errors import ExtractionError
+from archive.extract.formats import detect_format
+from archive.extract.metadata import read_facts
+from archive.textnorm import normalize_text
+from archive.extract.base import Extracted, cap_pages
+from archive.extract.docx import extract_docx
+from archive.extract.images import extract_image
+from archive.extract.legacy import extract_legacy
+from archive.extract.pdf import extract_pdf
+from archive.extract.plain import extract_html, extract_text_file
+from archive.extract.sheets import extract_xls, extract_xlsx
 
 EXTRACTOR_VERSION = 1
 

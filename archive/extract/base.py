@@ -5,7 +5,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ExtractionError
+from archive.errors import ExtractionError
 
 MAX_TEXT_CHARS = 10_000_000       # beyond this the rest of a document is not indexed
 MAX_UNZIPPED_BYTES = 1 << 30      # an Office file expanding past 1 GiB is treated as a zip bomb

@@ -11,8 +11,8 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from ..errors import ExtractionError
-from .base import Extracted, check_zip_container
+from archive.errors import ExtractionError
+from archive.extract.base import Extracted, check_zip_container
 
 _PAGE_BREAK = "\f"
 

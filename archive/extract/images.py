@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .base import Extracted
+from archive.extract.base import Extracted
 
 
 def extract_image(path: Path, fmt: str) -> Extracted:

@@ -7,9 +7,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..errors import ExtractionError
-from .base import Extracted
-from .plain import decode_text
+from archive.errors import ExtractionError
+from archive.extract.base import Extracted
+from archive.extract.plain import decode_text
 
 CATDOC_TIMEOUT = 60
 SOFFICE_TIMEOUT = 180

@@ -7,9 +7,9 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 
-from ..errors import ExtractionError
-from ..textnorm import cjk_ratio, join_wrapped_lines
-from .base import Extracted
+from archive.errors import ExtractionError
+from archive.textnorm import cjk_ratio, join_wrapped_lines
+from archive.extract.base import Extracted
 
 # pypdf logs every oddity of real-world PDFs as a warning; the user sees our one-line reason instead.
 logging.getLogger("pypdf").setLevel(logging.ERROR)

@@ -10,8 +10,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from ..errors import ExtractionError
-from .base import Extracted, cap_pages
+from archive.errors import ExtractionError
+from archive.extract.base import Extracted, cap_pages
 
 MAX_TEXT_FILE_BYTES = 200 << 20
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import openpyxl
 import xlrd
 
-from ..errors import ExtractionError
-from .base import MAX_TEXT_CHARS, Extracted, check_zip_container
+from archive.errors import ExtractionError
+from archive.extract.base import MAX_TEXT_CHARS, Extracted, check_zip_container
 
 
 def _cell_text(value: object) -> str:

@@ -1,0 +1,166 @@
+"""The catalogue: SQLite in WAL mode, the single truth of the workspace.
+
+Schema changes are numbered migrations; a catalogue written by a newer dossier is refused
+rather than damaged.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from pathlib import Path
+
+from archive.errors import WorkspaceError
+
+MIGRATIONS: list[str] = [
+    # 1: documents, where they came from, their text, and what people and rules decided about them.
+    """
+    CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL UNIQUE,
+        size INTEGER NOT NULL,
+        format TEXT NOT NULL,
+        title TEXT NOT NULL,
+        department TEXT,
+        pages INTEGER NOT NULL DEFAULT 0,
+        doc_number TEXT,
+        issuer TEXT,
+        doc_date TEXT,
+        dates TEXT NOT NULL DEFAULT '[]',
+        status TEXT NOT NULL CHECK (status IN ('ok', 'failed', 'needs_ocr')),
+        error TEXT,
+        notes TEXT NOT NULL DEFAULT '[]',
+        table_ratio REAL NOT NULL DEFAULT 0,
+        kind TEXT CHECK (kind IN ('statistics', 'activity')),
+        kind_source TEXT CHECK (kind_source IN ('rule', 'path', 'manual')),
+        kind_confidence REAL,
+        kind_reason TEXT,
+        extractor INTEGER NOT NULL DEFAULT 0,
+        chars INTEGER NOT NULL DEFAULT 0,
+        indexed INTEGER NOT NULL DEFAULT 0,
+        added_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX documents_department ON documents(department);
+    CREATE INDEX documents_status ON documents(status);
+    CREATE INDEX documents_unindexed ON documents(indexed) WHERE indexed = 0;
+    CREATE TABLE sources (
+        id INTEGER PRIMARY KEY,
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        path TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        department TEXT,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL
+    );
+    CREATE INDEX sources_doc ON sources(doc_id);
+    CREATE TABLE pages (
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        page INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        ocr INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (doc_id, page)
+    ) WITHOUT ROWID;
+    CREATE TABLE failures (
+        path TEXT PRIMARY KEY,
+        reason TEXT NOT NULL,
+        department TEXT,
+        at TEXT NOT NULL
+    );
+    CREATE TABLE tags (
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        code TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('rule', 'path', 'manual')),
+        confidence REAL NOT NULL DEFAULT 1,
+        status TEXT NOT NULL CHECK (status IN ('auto', 'accepted', 'rejected')),
+        reason TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (doc_id, code)
+    );
+    CREATE INDEX tags_code ON tags(code);
+    CREATE TABLE doc_years (
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        year INTEGER NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('rule', 'path', 'manual')),
+        reason TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (doc_id, year)
+    );
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        doc_id INTEGER,
+        action TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '{}'
+    );
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open the catalogue, creating or migrating it as needed."""
+    try:
+        conn = sqlite3.connect(str(path), timeout=60, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise WorkspaceError(f"cannot open the catalogue {path}: {exc}") from exc
+    conn.row_factory = sqlite3.Row
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        _migrate(conn, path)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise WorkspaceError(f"the catalogue {path} is damaged or not a database: {exc}") from exc
+    return conn
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise WorkspaceError(
+            f"the catalogue {path} was written by a newer dossier (schema {version}, this one knows {SCHEMA_VERSION}); upgrade dossier"
+        )
+    for number in range(version, SCHEMA_VERSION):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Re-read inside the write lock: a second process may have migrated meanwhile.
+            if conn.execute("PRAGMA user_version").fetchone()[0] != number:
+                conn.execute("ROLLBACK")
+                continue
+            for statement in MIGRATIONS[number].split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+class Transaction:
+    """`with Transaction(conn):` — BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def log_event(conn: sqlite3.Connection, action: str, doc_id: int | None = None, **detail) -> None:
+    """Append to the event log; it is never updated or pruned."""
+    conn.execute(
+        "INSERT INTO events (at, doc_id, action, detail) VALUES (?, ?, ?, ?)",
+        (now(), doc_id, action, json.dumps(detail, ensure_ascii=False, default=str)),
+    )

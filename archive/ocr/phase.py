@@ -1,0 +1,346 @@
+"""The OCR phase: after ingest's main batch, scans become text that search and tagging see.
+
+Which pages (mode):
+- auto: every page of documents still `needs_ocr` (images, image-only PDFs, and documents a
+  failed or interrupted run left), plus the empty or garbled pages of text PDFs catalogued
+  since the last completed phase (archive.ocr.engine.pages_needing_ocr);
+- force: every page of every image and PDF not read by OCR yet, failed pages retried;
+- off: nothing.
+
+Pages run in parallel, each a tesseract process (archive.ocr.engine), small documents first so a
+200-page scan does not hold back the rest. A document is committed as soon as its last page
+is read: its pages' text replaced (pages.ocr = 1), status, chars, facts and the note
+"OCR 识别" updated, the caller's `after_update` hook (tagging, years) run, all in one
+transaction, with `indexed = 0` so that a run killed before the index commit is indexed by the
+next one (archive.ingest.run recovers unindexed documents). Every page's text is cached by sha256
+(OcrCache), so a re-run or a resumed crash never asks tesseract twice.
+
+The caller holds the workspace lock (archive.locking) and owns `conn` and `backend`.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from archive.index import index_documents
+from archive.progress import Progress
+from archive.catalogue.database import Transaction, log_event, now
+from archive.extract import file_title
+from archive.faults import crash_point
+from archive.extract.metadata import read_facts
+from archive.ocr.engine import OCR_VERSION, OcrError, OcrUnavailable, ocr_page, page_count, pages_needing_ocr, poppler_status, tesseract_status
+from archive.index.backend import SearchBackend
+from archive.store import Store
+from archive.workspace import Workspace
+
+MODES = ("auto", "off", "force")
+OCR_NOTE = "OCR 识别"                 # search and show mark documents whose text came from OCR
+INDEX_EVERY = 2.0                      # seconds between index commits while documents complete
+_OUR_NOTES = ("OCR", OCR_NOTE)         # notes this phase owns (replaced on every run)
+
+
+class OcrCache:
+    """OCR results by content hash and page, so a re-run or a resumed crash never reads a page
+    twice: `<root>/v<OCR_VERSION>/<sha[:2]>/<sha>/<page>.txt` (text) or `.failed` (the reason)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root) / f"v{OCR_VERSION}"
+
+    def _path(self, sha256: str, page: int, suffix: str) -> Path:
+        return self.root / sha256[:2] / sha256 / f"{page}.{suffix}"
+
+    def _read(self, sha256: str, page: int, suffix: str) -> str | None:
+        try:
+            return self._path(sha256, page, suffix).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def get(self, sha256: str, page: int) -> str | None:
+        return self._read(sha256, page, "txt")
+
+    def failure(self, sha256: str, page: int) -> str | None:
+        return self._read(sha256, page, "failed")
+
+    def put(self, sha256: str, page: int, text: str) -> None:
+        self._write(self._path(sha256, page, "txt"), text)
+        self._path(sha256, page, "failed").unlink(missing_ok=True)
+
+    def put_failure(self, sha256: str, page: int, reason: str) -> None:
+        self._write(self._path(sha256, page, "failed"), reason)
+
+    def count(self) -> int:
+        """Pages held (text or failure); tests use it to see that a re-run read nothing."""
+        return sum(1 for p in self.root.rglob("*") if p.suffix in (".txt", ".failed")) if self.root.is_dir() else 0
+
+    @staticmethod
+    def _write(path: Path, text: str) -> None:
+        # Temporary file + rename: a crash never leaves half a page that a re-run would trust.
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+
+
+@dataclass
+class OcrSummary:
+    documents: int = 0                 # documents whose text OCR completed or replaced
+    pages: int = 0                     # pages read (by tesseract or from the cache)
+    failed: list[dict] = field(default_factory=list)   # {"id", "title", "page", "reason"}, this run
+    skipped_reason: str | None = None  # why OCR did not run at all (tesseract missing)
+    failed_before: int = 0             # pages that failed in an earlier run (retry with --ocr force)
+    tesseract_pages: int = 0           # pages tesseract read in this run (the rest came from the cache)
+
+    def as_json(self) -> dict:
+        return {"documents": self.documents, "pages": self.pages, "failed": self.failed,
+                "skipped_reason": self.skipped_reason, "failed_before": self.failed_before,
+                "tesseract_pages": self.tesseract_pages}
+
+
+@dataclass
+class _Job:
+    """One document's pages to read, and what came back."""
+
+    doc_id: int
+    sha256: str
+    fmt: str                           # "pdf" or "image:<kind>"
+    title: str
+    status: str
+    pages: list[int]
+    texts: dict[int, str] = field(default_factory=dict)
+    failures: dict[int, str] = field(default_factory=dict)
+    cached_failures: set[int] = field(default_factory=set)
+
+    @property
+    def done(self) -> bool:
+        return len(self.texts) + len(self.failures) == len(self.pages)
+
+
+def run_ocr(ws: Workspace, conn: sqlite3.Connection, backend: SearchBackend, *, mode: str = "auto",
+            progress: Progress | None = None,
+            after_update: Callable[[sqlite3.Connection, list[int]], None] | None = None,
+            workers: int | None = None) -> OcrSummary:
+    """OCR what `mode` selects (see the module docstring); never raises for a bad page."""
+    if mode not in MODES:
+        raise ValueError(f"unknown OCR mode {mode!r}: use one of {', '.join(MODES)}")
+    summary = OcrSummary()
+    if mode == "off":
+        return summary
+    progress = progress or Progress()
+    store, cache = Store(ws.store_dir), OcrCache(ws.cache_dir / "ocr")
+    mark = _Mark(ws.cache_dir / "ocr" / "checked.json")
+    if (reason := tesseract_status()):
+        # Said only when something waits; the text PDFs stay unchecked (the mark does not move).
+        waiting = conn.execute("SELECT COUNT(*) FROM documents WHERE status = 'needs_ocr'").fetchone()[0]
+        if waiting:
+            summary.skipped_reason = f"{reason} ({waiting} document{'s' * (waiting != 1)} wait for OCR: `dossier docs --needs-ocr`)"
+            progress.message(summary.skipped_reason)
+        return summary
+    top_id = conn.execute("SELECT COALESCE(MAX(id), 0) FROM documents").fetchone()[0]
+    jobs = _plan(conn, store, mode, mark.through)
+    recheck_from = None
+    if jobs:
+        recheck_from = _Runner(conn, backend, store, cache, summary, progress, after_update,
+                               retry_failed=mode == "force").run(jobs, workers or os.cpu_count() or 2)
+    if mode == "auto":
+        mark.save(top_id if recheck_from is None else recheck_from - 1)
+    return summary
+
+
+def _plan(conn: sqlite3.Connection, store: Store, mode: str, checked_through: int) -> list[_Job]:
+    """The documents and pages to read, small documents first (then by id: deterministic)."""
+    if mode == "force":
+        rows = conn.execute("SELECT id, sha256, format, title, status FROM documents WHERE status != 'failed' "
+                            "AND (format = 'pdf' OR format LIKE 'image:%') ORDER BY id").fetchall()
+    else:
+        # Text PDFs are checked once (ids only grow: the catalogue never deletes a document).
+        rows = conn.execute("SELECT id, sha256, format, title, status FROM documents WHERE status = 'needs_ocr' "
+                            "OR (status = 'ok' AND format = 'pdf' AND id > ?) ORDER BY id", (checked_through,)).fetchall()
+    jobs: list[_Job] = []
+    for row in rows:
+        stored = {r["page"]: (r["text"], r["ocr"]) for r in
+                  conn.execute("SELECT page, text, ocr FROM pages WHERE doc_id = ? ORDER BY page", (row["id"],))}
+        if row["format"] == "pdf" and stored and all(ocr for _, ocr in stored.values()):
+            continue                      # read by OCR already (an empty result included)
+        path = store.path_for(row["sha256"])
+        if row["format"] == "pdf" and mode == "auto" and row["status"] == "ok":
+            texts = [stored.get(n, ("", 0))[0] for n in range(1, max(stored, default=0) + 1)]
+            wanted = pages_needing_ocr(path, texts)
+        else:
+            try:
+                count = page_count(path, "pdf" if row["format"] == "pdf" else "image")
+            except OcrError:
+                count = max(stored, default=1)      # reading the page will report the reason
+            wanted = list(range(1, count + 1))
+        wanted = [n for n in wanted if not stored.get(n, ("", 0))[1]]
+        if wanted:
+            jobs.append(_Job(row["id"], row["sha256"], row["format"], row["title"], row["status"], wanted))
+    jobs.sort(key=lambda job: (len(job.pages), job.doc_id))
+    return jobs
+
+
+class _Mark:
+    """The highest document id whose text PDFs were checked for pages needing OCR (a cache:
+    losing it only means one full check)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.through = int(json.loads(path.read_text(encoding="utf-8"))["through_doc_id"])
+        except (OSError, ValueError, KeyError, TypeError):
+            self.through = 0
+
+    def save(self, doc_id: int) -> None:
+        if doc_id == self.through:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"through_doc_id": doc_id}), encoding="utf-8")
+        os.replace(tmp, self.path)
+
+
+class _Runner:
+    def __init__(self, conn, backend, store: Store, cache: OcrCache, summary: OcrSummary, progress: Progress,
+                 after_update, retry_failed: bool) -> None:
+        self.conn, self.backend, self.store, self.cache = conn, backend, store, cache
+        self.summary, self.progress, self.after_update = summary, progress, after_update
+        self.retry_failed = retry_failed
+        self.unindexed: list[int] = []
+        self.last_index = time.monotonic()
+        self.retry_from: int | None = None    # lowest doc id with a failure worth retrying
+
+    def run(self, jobs: list[_Job], workers: int) -> int | None:
+        """Read every job; returns the lowest document id that must be checked again, if any."""
+        todo: list[tuple[_Job, int]] = []
+        for job in jobs:
+            for page in job.pages:
+                if (text := self.cache.get(job.sha256, page)) is not None:
+                    job.texts[page] = text
+                elif not self.retry_failed and (reason := self.cache.failure(job.sha256, page)) is not None:
+                    job.failures[page] = reason
+                    job.cached_failures.add(page)
+                else:
+                    todo.append((job, page))
+        self.progress.start(sum(len(job.pages) for job in jobs), "OCR")
+        self.progress.advance(sum(len(job.pages) for job in jobs) - len(todo))
+        if any(job.fmt == "pdf" for job, _ in todo) and (reason := poppler_status()):
+            self.progress.message(reason)
+        for job in jobs:
+            if job.done and not job.texts and not self.retry_failed:
+                self.summary.failed_before += len(job.cached_failures)    # nothing new to write
+            elif job.done:
+                self._commit(job)
+        pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="ocr")
+        try:
+            pending: dict[Future, tuple[_Job, int]] = {pool.submit(self._read, job, page): (job, page) for job, page in todo}
+            while pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in sorted(finished, key=lambda f: (pending[f][0].doc_id, pending[f][1])):
+                    job, page = pending.pop(future)
+                    text, reason, retry = future.result()
+                    if reason is None:
+                        job.texts[page] = text
+                        self.summary.tesseract_pages += 1
+                    else:
+                        job.failures[page] = reason
+                        if retry:                 # not cached: the next run tries again
+                            self.retry_from = min(self.retry_from or job.doc_id, job.doc_id)
+                    self.progress.advance(1)
+                    if job.done:
+                        self._commit(job)
+                self._flush_index(force=False)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)   # Ctrl-C: what is committed stays, the rest resumes
+            raise
+        pool.shutdown()
+        self._flush_index(force=True)
+        return self.retry_from
+
+    def _read(self, job: _Job, page: int) -> tuple[str, str | None, bool]:
+        """One page in a worker thread (a tesseract subprocess and Pillow, which release the GIL):
+        (text, None, _) or ("", the reason it failed, whether a later run should try again)."""
+        try:
+            text = ocr_page(self.store.path_for(job.sha256), "pdf" if job.fmt == "pdf" else "image", page)
+        except OcrUnavailable as exc:     # a missing tool: the page is not to blame
+            return "", str(exc), True
+        except OcrError as exc:
+            self.cache.put_failure(job.sha256, page, str(exc))   # the same page fails the same way: not again
+            return "", str(exc), False
+        except Exception as exc:  # a bug or a resource problem must not stop the other pages
+            return "", f"unexpected error: {type(exc).__name__}: {exc}", True
+        self.cache.put(job.sha256, page, text)
+        return text, None, False
+
+    def _commit(self, job: _Job) -> None:
+        """Write one document's OCR text, status and notes, run the hook: one transaction."""
+        conn = self.conn
+        self.summary.pages += len(job.texts)
+        self.summary.failed_before += len(job.cached_failures)
+        self.summary.failed += [{"id": job.doc_id, "title": job.title, "page": page, "reason": reason}
+                                for page, reason in sorted(job.failures.items()) if page not in job.cached_failures]
+        with Transaction(conn):
+            row = conn.execute("SELECT * FROM documents WHERE id = ?", (job.doc_id,)).fetchone()
+            if row is None:
+                return
+            for page, text in sorted(job.texts.items()):
+                old = conn.execute("SELECT text FROM pages WHERE doc_id = ? AND page = ?", (job.doc_id, page)).fetchone()
+                if not text.strip() and old is not None and old[0].strip():
+                    # OCR saw nothing where the page has some text (a blank page's number, a text layer
+                    # in force mode): keep it. A scan's page is marked read all the same, so it is not
+                    # read again; a text PDF's page is not OCR text.
+                    conn.execute("UPDATE pages SET ocr = ? WHERE doc_id = ? AND page = ?",
+                                 (int(row["status"] == "needs_ocr"), job.doc_id, page))
+                    continue
+                conn.execute("INSERT OR REPLACE INTO pages (doc_id, page, text, ocr) VALUES (?, ?, ?, 1)",
+                             (job.doc_id, page, text))
+            pages, chars, read = conn.execute(
+                "SELECT COUNT(*), COALESCE(SUM(LENGTH(text)), 0), COALESCE(SUM(ocr = 1 AND TRIM(text) != ''), 0) "
+                "FROM pages WHERE doc_id = ?", (job.doc_id,)).fetchone()
+            text = "\n".join(r[0] for r in conn.execute("SELECT text FROM pages WHERE doc_id = ? ORDER BY page", (job.doc_id,)))
+            status = row["status"]
+            if status == "needs_ocr" and any(c.isalnum() for c in text) and not job.failures:
+                status = "ok"
+            notes = [n for n in json.loads(row["notes"] or "[]") if not n.startswith(_OUR_NOTES)]
+            if read:
+                notes.append(OCR_NOTE)
+            if job.failures:
+                failed = sorted(job.failures.items())
+                notes.append(f"OCR failed on page {failed[0][0]}: {failed[0][1]}"
+                             + (f" (and {len(failed) - 1} more pages; `--ocr force` retries)" if len(failed) > 1 else ""))
+            elif status == "needs_ocr":
+                notes.append("OCR found no text (a photo without captions, or blank pages?)")
+            # A PDF's page count is its own; an image has as many pages as frames were read.
+            self._update_document(row, text, status, notes, row["pages"] if job.fmt == "pdf" else pages, chars)
+            log_event(conn, "ocr", job.doc_id, pages=sorted(job.texts), failed=sorted(job.failures), status=status)
+            if self.after_update:
+                self.after_update(conn, [job.doc_id])
+        crash_point("ocr-committed")
+        self.summary.documents += any(t.strip() for t in job.texts.values())
+        self.unindexed.append(job.doc_id)
+
+    def _update_document(self, row: sqlite3.Row, text: str, status: str, notes: list[str], pages: int, chars: int) -> None:
+        """Status, notes, counts, and the facts the text now shows where the catalogue had none."""
+        facts = read_facts(text)
+        names = {file_title(r[0]) for r in self.conn.execute("SELECT name FROM sources WHERE doc_id = ?", (row["id"],))}
+        # A scan's title was its file name only because it had no text; a title read from the
+        # page is what the extractor would have chosen for a text document.
+        title = facts.title[:200] if facts.title and row["status"] == "needs_ocr" and row["title"] in names else row["title"]
+        self.conn.execute(
+            """UPDATE documents SET status = ?, notes = ?, pages = ?, chars = ?, title = ?,
+                   doc_number = COALESCE(doc_number, ?), issuer = COALESCE(issuer, ?), doc_date = COALESCE(doc_date, ?),
+                   dates = CASE WHEN dates = '[]' THEN ? ELSE dates END, indexed = 0, updated_at = ?
+               WHERE id = ?""",
+            (status, json.dumps(notes, ensure_ascii=False), pages, chars, title, facts.doc_number, facts.issuer,
+             facts.doc_date, json.dumps(facts.dates), now(), row["id"]))
+
+    def _flush_index(self, force: bool) -> None:
+        if self.unindexed and (force or time.monotonic() - self.last_index >= INDEX_EVERY):
+            index_documents(self.conn, self.backend, self.unindexed)
+            self.unindexed = []
+            self.last_index = time.monotonic()
