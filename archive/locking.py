@@ -8,7 +8,8 @@ from typing import Callable, Iterator
 
 from filelock import FileLock, Timeout
 
-from archive.errors import WorkspaceBusy
+from common.errors import WorkspaceBusy
+from common.messages import _
 
 DEFAULT_WAIT_SECONDS = 30.0
 
@@ -27,13 +28,11 @@ def workspace_lock(lock_path: Path, what: str, wait: float = DEFAULT_WAIT_SECOND
     except Timeout:
         holder = _read_owner(info_path)
         if on_wait:
-            on_wait(f"waiting for another dossier process to finish ({holder})…")
+            on_wait(_("正在等待另一个 dossier 进程结束（{holder}）…").format(holder=holder))
         try:
             lock.acquire(timeout=wait)
         except Timeout:
-            raise WorkspaceBusy(
-                f"the workspace is busy: another dossier process is writing to it ({holder}); try again when it has finished"
-            ) from None
+            raise WorkspaceBusy(holder) from None
     try:
         info_path.write_text(f"{what}, pid {os.getpid()}", encoding="utf-8")
         yield

@@ -5,22 +5,16 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 
-from archive.errors import SearchError
+from archive import catalogue
+from archive.catalogue import DocumentFilter
+from common.errors import SearchError
 from archive.index import SearchBackend, open_ended
 from archive.textnorm import normalize_text
+from common.messages import _
 
 SNIPPET_RADIUS = 50
-_IDS_PER_QUERY = 500          # well under SQLite's limit on bound parameters
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _SEGMENT_RE = re.compile(r'"([^"]*)"|(\S+)')
-
-
-@dataclass
-class SearchFilters:
-    department: str | None = None
-    year: int | None = None
-    kind: str | None = None
-    indicator: str | None = None
 
 
 @dataclass
@@ -78,33 +72,9 @@ def _check_operators(query: str) -> None:
         after = items[n + 1] if n + 1 < len(items) else "end"
         before = items[n - 1] if n else "start"
         if after == "end" or (after is not None and after != "NOT"):
-            raise SearchError(f"{item} needs a word after it in {query!r}; to search the word itself, quote it: \"{item}\"")
+            raise SearchError(_("检索式“{query}”中的 {op} 后面缺少词语；要检索这个词本身，请加引号：\"{op}\"").format(query=query, op=item))
         if item != "NOT" and (before == "start" or before is not None):
-            raise SearchError(f"{item} needs a word before it in {query!r}; to search the word itself, quote it: \"{item}\"")
-
-
-def _filtered_ids(conn: sqlite3.Connection, filters: SearchFilters) -> set[int] | None:
-    clauses, params = [], []
-    if filters.department:
-        clauses.append("(d.department = ? OR EXISTS (SELECT 1 FROM sources s WHERE s.doc_id = d.id AND s.department = ?))")
-        params += [filters.department, filters.department]
-    if filters.year:
-        clauses.append("EXISTS (SELECT 1 FROM doc_years y WHERE y.doc_id = d.id AND y.year = ?)")
-        params.append(filters.year)
-    if filters.kind:
-        clauses.append("d.kind = ?")
-        params.append(filters.kind)
-    if filters.indicator:
-        clauses.append("EXISTS (SELECT 1 FROM tags t WHERE t.doc_id = d.id AND t.code = ? AND t.status != 'rejected')")
-        params.append(filters.indicator)
-    if not clauses:
-        return None
-    rows = conn.execute(f"SELECT d.id FROM documents d WHERE {' AND '.join(clauses)}", params)
-    return {row[0] for row in rows}
-
-
-def _pages(conn: sqlite3.Connection, doc_id: int) -> list[tuple[int, str]]:
-    return [(r[0], r[1]) for r in conn.execute("SELECT page, text FROM pages WHERE doc_id = ? ORDER BY page", (doc_id,))]
+            raise SearchError(_("检索式“{query}”中的 {op} 前面缺少词语；要检索这个词本身，请加引号：\"{op}\"").format(query=query, op=item))
 
 
 def _find(text: str, literal: str) -> int:
@@ -116,7 +86,7 @@ def make_snippet(text: str, literals: list[str]) -> tuple[str, list[tuple[int, i
     found = [(pos, lit) for lit in literals if lit and (pos := _find(text, lit)) >= 0]
     if not found:
         return None
-    first, _ = min(found)
+    first, _first_literal = min(found)
     start = max(0, first - SNIPPET_RADIUS)
     end = min(len(text), first + SNIPPET_RADIUS + max(len(lit) for _, lit in found))
     window = text[start:end]
@@ -144,10 +114,10 @@ def make_snippet(text: str, literals: list[str]) -> tuple[str, list[tuple[int, i
 
 def _contains_all(conn: sqlite3.Connection, doc_id: int, literals: list[str]) -> bool:
     """Whether the document's title and text hold every literal (False when it is not catalogued)."""
-    row = conn.execute("SELECT title FROM documents WHERE id = ?", (doc_id,)).fetchone()
-    if row is None:
+    title = catalogue.document_title(conn, doc_id)
+    if title is None:
         return False
-    whole = row[0] + "\n" + "\n".join(text for _, text in _pages(conn, doc_id))
+    whole = title + "\n" + catalogue.document_text(conn, doc_id)
     return all(_find(whole, lit) >= 0 for lit in literals)
 
 
@@ -176,49 +146,33 @@ class SearchPage:
         return len(self.ids)
 
 
-def _page_rows(conn: sqlite3.Connection, ids: list[int]) -> tuple[dict[int, sqlite3.Row], dict[int, list[int]]]:
-    """The catalogue rows and years of the hits shown, a few queries for many hits."""
-    rows: dict[int, sqlite3.Row] = {}
-    years: dict[int, list[int]] = {}
-    for start in range(0, len(ids), _IDS_PER_QUERY):
-        chunk = ids[start:start + _IDS_PER_QUERY]
-        marks = ",".join("?" * len(chunk))
-        rows.update((r["id"], r) for r in conn.execute(
-            f"SELECT id, sha256, title, department, format FROM documents WHERE id IN ({marks})", chunk))
-        for doc_id, year in conn.execute(
-                f"SELECT doc_id, year FROM doc_years WHERE doc_id IN ({marks}) ORDER BY year", chunk):
-            years.setdefault(doc_id, []).append(year)
-    return rows, years
-
-
 def search_page(conn: sqlite3.Connection, backend: SearchBackend, query: str,
-                filters: SearchFilters | None = None, limit: int | None = 20) -> SearchPage:
+                filters: DocumentFilter | None = None, limit: int | None = 20) -> SearchPage:
     """Every document matching `query`, best first; snippets only for the first `limit`
     (a snippet reads the document's text, the match list does not)."""
     if not query.strip():
-        raise SearchError("the query is empty")
+        raise SearchError(_("检索式是空的：请输入要查找的词语"))
     _check_operators(query)
-    filters = filters or SearchFilters()
-    allowed = _filtered_ids(conn, filters)
+    allowed = catalogue.matching_ids(conn, filters or DocumentFilter())
     literals, plain = positive_literals(query)
     matches = [h for h in backend.search(query) if allowed is None or h.doc_id in allowed]
     if plain and any(open_ended(lit) for lit in literals):
         # The engine matched the final lone character as a prefix: keep only literal matches.
         matches = [h for h in matches if _contains_all(conn, h.doc_id, literals)]
     shown = matches[:limit] if limit else matches
-    rows, years = _page_rows(conn, [h.doc_id for h in shown])
+    rows, years = catalogue.hit_rows(conn, [h.doc_id for h in shown])
     hits: list[SearchHit] = []
     for engine_hit in shown:
         row = rows.get(engine_hit.doc_id)
         if row is None:  # the index is ahead of the catalogue only after damage; verify reports it
             continue
-        snippet, page = _locate(_pages(conn, row["id"]), row["title"], literals)
+        snippet, page = _locate(catalogue.numbered_pages(conn, row["id"]), row["title"], literals)
         hits.append(SearchHit(row["id"], row["sha256"], row["title"], row["department"],
                               years.get(row["id"], []), engine_hit.score, snippet, page, row["format"]))
     return SearchPage(hits, [h.doc_id for h in matches])
 
 
 def search(conn: sqlite3.Connection, backend: SearchBackend, query: str,
-           filters: SearchFilters | None = None, limit: int | None = 20) -> list[SearchHit]:
+           filters: DocumentFilter | None = None, limit: int | None = 20) -> list[SearchHit]:
     """Ranked hits for `query`, with snippets; see README for the query syntax."""
     return search_page(conn, backend, query, filters, limit).hits

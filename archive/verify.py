@@ -4,8 +4,10 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
+from archive import catalogue
 from archive.store import Store
 from archive.index import SearchBackend
+from common.messages import _
 
 
 @dataclass
@@ -20,40 +22,39 @@ class VerifyReport:
 
 
 def _sample(items: list[str], n: int = 5) -> str:
-    return ", ".join(items[:n]) + (f" and {len(items) - n} more" if len(items) > n else "")
+    return "、".join(items[:n]) + (_("等 {n} 项").format(n=len(items)) if len(items) > n else "")
 
 
 def verify(conn: sqlite3.Connection, store: Store, backend: SearchBackend, deep: bool = False) -> VerifyReport:
     """Check every invariant the design promises; `deep` also re-hashes every stored original."""
     report = VerifyReport()
-    integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
-    if integrity != "ok":
-        report.problems.append(f"the catalogue database is damaged: {integrity}")
-    docs = {r["sha256"]: r["id"] for r in conn.execute("SELECT id, sha256 FROM documents")}
+    facts = catalogue.consistency_facts(conn)
+    if facts.integrity != "ok":
+        report.problems.append(_("目录数据库已损坏：{detail}").format(detail=facts.integrity))
+    docs = facts.documents
     stored = set(store.iter_hashes())
-    report.counts = {"documents": len(docs), "stored": len(stored),
-                     "sources": conn.execute("SELECT COUNT(*) FROM sources").fetchone()[0]}
+    report.counts = {"documents": len(docs), "stored": len(stored), "sources": facts.sources}
     missing = sorted(sha for sha in docs if sha not in stored)
     if missing:
-        report.problems.append(f"{len(missing)} originals are missing from the store: {_sample(missing)}")
+        report.problems.append(_("原件库中缺少 {n} 份原件：{sample}；请从报送的文件夹重新收录").format(n=len(missing), sample=_sample(missing)))
     orphans = sorted(stored - set(docs))
     if orphans:
-        report.warnings.append(f"{len(orphans)} stored files belong to no document (an interrupted ingest; the next ingest of those files adopts them)")
+        report.warnings.append(_("原件库中有 {n} 份文件不属于任何文件记录（收录曾被中断；下次收录这些文件时会接上）").format(n=len(orphans)))
     if deep:
         damaged = [sha for sha in sorted(stored & set(docs)) if store.hash_of(sha) != sha]
         if damaged:
-            report.problems.append(f"{len(damaged)} stored originals no longer match their hash: {_sample(damaged)}")
-    dangling = conn.execute("SELECT COUNT(*) FROM sources WHERE doc_id NOT IN (SELECT id FROM documents)").fetchone()[0]
-    if dangling:
-        report.problems.append(f"{dangling} source paths point at no document")
-    _check_index(conn, backend, docs, report)
+            report.problems.append(_("{n} 份原件与其哈希不符（已被改动或损坏）：{sample}").format(n=len(damaged), sample=_sample(damaged)))
+    if facts.dangling_sources:
+        report.problems.append(_("{n} 条来源路径没有对应的文件").format(n=facts.dangling_sources))
+    _check_index(facts, backend, report)
     return report
 
 
-def _check_index(conn: sqlite3.Connection, backend: SearchBackend, docs: dict[str, int], report: VerifyReport) -> None:
+def _check_index(facts: catalogue.ConsistencyFacts, backend: SearchBackend, report: VerifyReport) -> None:
+    docs = facts.documents
     if backend.needs_rebuild():
         if docs:
-            report.problems.append("the search index is missing, damaged or outdated; run `dossier reindex`")
+            report.problems.append(_("检索索引缺失、损坏或已过时：请运行 dossier reindex"))
         return
     indexed = backend.doc_ids()
     report.counts["indexed"] = len(indexed)
@@ -61,9 +62,8 @@ def _check_index(conn: sqlite3.Connection, backend: SearchBackend, docs: dict[st
     absent = sorted(ids - indexed)
     extra = sorted(indexed - ids)
     if absent:
-        report.problems.append(f"{len(absent)} documents are not in the search index (ids {_sample([str(i) for i in absent])}); run `dossier reindex`")
+        report.problems.append(_("{n} 份文件不在检索索引中（编号 {sample}）：请运行 dossier reindex").format(n=len(absent), sample=_sample([str(i) for i in absent])))
     if extra:
-        report.problems.append(f"the search index holds {len(extra)} documents the catalogue does not; run `dossier reindex`")
-    pending = conn.execute("SELECT COUNT(*) FROM documents WHERE indexed = 0").fetchone()[0]
-    if pending and not absent:
-        report.warnings.append(f"{pending} documents are marked for re-indexing")
+        report.problems.append(_("检索索引中有 {n} 份目录数据库里没有的文件：请运行 dossier reindex").format(n=len(extra)))
+    if facts.pending_index and not absent:
+        report.warnings.append(_("{n} 份文件等待重新索引").format(n=facts.pending_index))

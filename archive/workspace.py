@@ -9,7 +9,9 @@ from pathlib import Path
 
 import tomli_w
 
-from archive.errors import WorkspaceError
+from common.errors import NoWorkspace, WorkspaceError
+from common.files import atomic_write
+from common.messages import _
 
 CONFIG_NAME = "dossier.toml"
 ENV_VAR = "DOSSIER_WORKSPACE"
@@ -87,21 +89,21 @@ def _parse_config(path: Path) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise WorkspaceError(f"cannot read {path}: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise WorkspaceError(f"{path} is not valid TOML: {exc}") from exc
+        raise WorkspaceError(_("{path} 不是有效的 TOML（{exc}）：请改正这个文件").format(path=path, exc=exc)) from exc
     cfg = Config()
     cfg.system = str(raw.get("system", cfg.system))
     try:
         cfg.assessment_year = int(raw.get("assessment_year", cfg.assessment_year))
     except (TypeError, ValueError):
-        raise WorkspaceError(f"{path}: assessment_year must be a year such as 2026") from None
+        raise WorkspaceError(_("{path}：assessment_year 必须是年份，例如 2026").format(path=path)) from None
     deadline = raw.get("deadline")
     if isinstance(deadline, str):
         try:
             deadline = dt.date.fromisoformat(deadline)
         except ValueError:
-            raise WorkspaceError(f"{path}: deadline must be a date such as 2026-05-26") from None
+            raise WorkspaceError(_("{path}：deadline 必须是日期，例如 2026-05-26").format(path=path)) from None
     if deadline is not None and not isinstance(deadline, dt.date):
-        raise WorkspaceError(f"{path}: deadline must be a date such as 2026-05-26")
+        raise WorkspaceError(_("{path}：deadline 必须是日期，例如 2026-05-26").format(path=path))
     cfg.deadline = deadline
     years = raw.get("required_years", {})
     for kind in DEFAULT_REQUIRED_YEARS:
@@ -112,7 +114,7 @@ def _parse_config(path: Path) -> Config:
             cfg.required_years[kind] = value
     aliases = raw.get("departments", {}).get("aliases", {})
     if not isinstance(aliases, dict):
-        raise WorkspaceError(f"{path}: [departments] aliases must be a table of 别名 = \"规范名称\"")
+        raise WorkspaceError(_("{path}：[departments.aliases] 必须是“别名 = \"规范名称\"”的表").format(path=path))
     cfg.aliases = {str(k).strip(): str(v).strip() for k, v in aliases.items()}
     cfg.max_file_mb = int(raw.get("ingest", {}).get("max_file_mb", cfg.max_file_mb))
     build = raw.get("build", {})
@@ -124,12 +126,7 @@ def _parse_config(path: Path) -> Config:
 
 def write_config(root: Path, config: Config) -> None:
     path = root / CONFIG_NAME
-    tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text(
-        "# dossier workspace settings (see README)\n" + tomli_w.dumps(config.to_toml()),
-        encoding="utf-8",
-    )
-    os.replace(tmp, path)
+    atomic_write(path, "# dossier workspace settings (see README)\n" + tomli_w.dumps(config.to_toml()))
 
 
 def find_workspace_root(start: Path | None = None) -> Path | None:
@@ -147,13 +144,11 @@ def open_workspace(explicit: str | os.PathLike | None = None) -> Workspace:
     if given:
         root = Path(given).expanduser().resolve()
         if not (root / CONFIG_NAME).is_file():
-            raise WorkspaceError(f"{root} is not a dossier workspace (no {CONFIG_NAME}); run `dossier init {root}`")
+            raise NoWorkspace(_("{root} 不是 dossier 工作区（没有 {config}）：请先运行 dossier init {root}").format(root=root, config=CONFIG_NAME))
     else:
         found = find_workspace_root()
         if found is None:
-            raise WorkspaceError(
-                "no dossier workspace here or in any parent folder; run `dossier init` or pass -w DIR"
-            )
+            raise NoWorkspace(_("当前文件夹及其上级都不是 dossier 工作区：请先运行 dossier init，或用 -w 指定工作区"))
         root = found
     return Workspace(root=root, config=_parse_config(root / CONFIG_NAME))
 
@@ -168,7 +163,7 @@ def init_workspace(
     """Create (or reopen) a workspace. Returns it and whether it was newly created."""
     root = root.expanduser().resolve()
     if root.exists() and not root.is_dir():
-        raise WorkspaceError(f"{root} exists and is not a folder")
+        raise WorkspaceError(_("{root} 已存在且不是文件夹：请换一个位置").format(root=root))
     existing = (root / CONFIG_NAME).is_file()
     if existing:
         ws = Workspace(root=root, config=_parse_config(root / CONFIG_NAME))

@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import whoosh  # noqa: E402
 
-from archive.index.backend import IndexedText  # noqa: E402
+from archive.index import IndexedText  # noqa: E402
 from archive.textnorm import CJK_CLASS  # noqa: E402
-from archive.index.whoosh_engine import WhooshBackend  # noqa: E402
+from archive.index import WhooshBackend  # noqa: E402
 
 PHRASES = ["志愿服务活动", "注册志愿者人数", "未成年人思想道德建设", "文明交通劝导", "公共文化服务体系",
            "社区志愿服务站", "学雷锋志愿服务", "文明城市创建工作", "市民文明素质", "城市管理综合执法",

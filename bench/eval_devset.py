@@ -30,8 +30,8 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dossier.judge.kinds import detect_kind  # noqa: E402
-from dossier.judge.years import detect_years  # noqa: E402
+from dossier.judge import detect_kind  # noqa: E402
+from dossier.judge import detect_years  # noqa: E402
 
 DEFAULT_DEVSET = ROOT.parent / "shared" / "devset"
 KIND_OF_LABEL = {"statistics": "statistics", "activity": "activity", "institutional": "activity"}

@@ -20,8 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from archive.textnorm import normalize_text  # noqa: E402
-from dossier.systems.model import load_system  # noqa: E402
-from dossier.judge.tagging import Tagger  # noqa: E402
+from dossier.systems import load_system  # noqa: E402
+from dossier.judge import Tagger  # noqa: E402
 
 DEFAULT_DEVSET = Path("/work/shared/devset")
 

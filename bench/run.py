@@ -31,10 +31,10 @@ sys.path.insert(0, str(ROOT))
 
 from archive import catalogue  # noqa: E402
 from archive.extract import extract_document  # noqa: E402
-from archive.ingest.run import ingest  # noqa: E402
+from archive.ingest import ingest  # noqa: E402
 from archive.search import search_page  # noqa: E402
-from archive.ingest.walk import walk_sources  # noqa: E402
-from archive.index.whoosh_engine import WhooshBackend  # noqa: E402
+from archive.ingest import walk_sources  # noqa: E402
+from archive.index import WhooshBackend  # noqa: E402
 from archive.workspace import init_workspace  # noqa: E402
 
 SEARCH_PAGE = 20        # hits with snippets, as `dossier search` shows by default
@@ -126,8 +126,8 @@ def measure_search(ws, queries: list[str], text_dir: Path, texts: dict[int, str]
 
 
 def measure_build(ws, formats: set[str]) -> tuple[float, int]:
-    from dossier.build.volumes import build_volumes
-    from dossier.systems.model import load_system
+    from dossier.build import build_volumes
+    from dossier.systems import load_system
 
     conn = catalogue.connect(ws.catalog_path)
     system = load_system(ws.config.system, [ws.systems_dir])
@@ -140,8 +140,8 @@ def measure_build(ws, formats: set[str]) -> tuple[float, int]:
 
 def _after_insert():
     try:
-        from dossier.judge.classify import classify_documents
-        from dossier.systems.model import load_system
+        from dossier.judge import classify_documents
+        from dossier.systems import load_system
     except ImportError:
         return None
     system = load_system("civilized-city")

@@ -20,13 +20,14 @@ import os
 import re
 import shutil
 import struct
-import subprocess
 import tempfile
 import zipfile
 import zlib
 from pathlib import Path
 
 from examples.compose import compose_paragraphs  # noqa: F401  (part of this module's API)
+from common.files import atomic_write
+from common.office import run_soffice, soffice_binary
 
 NOTO_DIR = Path("/usr/share/fonts/opentype/noto")
 CJK_FONTS = (NOTO_DIR / "NotoSansCJK-Regular.ttc", NOTO_DIR / "NotoSerifCJK-Regular.ttc")
@@ -53,12 +54,7 @@ def cache_dir() -> Path:
 
 def _atomic_write(path: Path, data: bytes) -> Path:
     """Write through a temporary file so a parallel reader (pytest-xdist) never sees half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-    return path
+    return atomic_write(Path(path), data, sync=False)
 
 
 def _write(path: Path, data: bytes) -> Path:
@@ -333,10 +329,6 @@ def write_pdf(path: Path | str, title: str, pages: list[str]) -> Path:
 
 # ---------------------------------------------------------------------------- LibreOffice
 
-def soffice_binary() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
 def soffice_available() -> bool:
     """Whether LibreOffice can be run headless here (needed for .doc and LibreOffice-made PDFs)."""
     return soffice_binary() is not None
@@ -344,20 +336,12 @@ def soffice_available() -> bool:
 
 def _soffice_convert(sources: list[Path], target: str, outdir: Path) -> None:
     """One LibreOffice run for a whole batch, with a private profile so parallel runs never block."""
-    binary = soffice_binary()
-    if not binary:
+    if not soffice_binary():
         raise RuntimeError("LibreOffice (soffice) is not installed: install libreoffice-writer-nogui")
-    with tempfile.TemporaryDirectory(prefix="docgen-lo-") as profile:
-        result = subprocess.run(
-            [binary, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-             "--convert-to", target, "--outdir", str(outdir), *map(str, sources)],
-            capture_output=True, check=False, env={**os.environ, "HOME": profile},
-            timeout=SOFFICE_TIMEOUT_BASE + SOFFICE_TIMEOUT_PER_FILE * len(sources),
-        )
+    failure = run_soffice(sources, target, outdir, timeout=SOFFICE_TIMEOUT_BASE + SOFFICE_TIMEOUT_PER_FILE * len(sources))
     missing = [s for s in sources if not (outdir / f"{s.stem}.{target}").exists()]
     if missing:
-        detail = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
-        raise RuntimeError(f"LibreOffice did not convert {len(missing)} of {len(sources)} files: {detail[0]}")
+        raise RuntimeError(f"LibreOffice did not convert {len(missing)} of {len(sources)} files: {failure or 'no output'}")
 
 
 def libreoffice_convert(docx_contents: list[bytes], target: str) -> list[Path]:

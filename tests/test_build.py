@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from archive import catalogue
 from archive.catalogue.database import Transaction
-from archive.errors import DossierError
+from common.errors import DossierError
 from archive.ingest.run import ingest
 from archive.workspace import init_workspace
 from dossier.build.volumes import MANIFEST, build_volumes, safe_stem

@@ -183,7 +183,7 @@ def test_coverage_command_as_a_user_reads_it(workspace, tmp_path):
     runner = CliRunner()
     text = runner.invoke(main, ["-w", str(ws.root), "coverage", "--xlsx", str(tmp_path / "r.xlsx")])
     assert text.exit_code == 0, text.output
-    assert "Ⅲ-1" in text.output and "缺25" in text.output and "record table written" in text.output
+    assert "Ⅲ-1" in text.output and "缺25" in text.output and "记录表已写入" in text.output
     data = json.loads(runner.invoke(main, ["-w", str(ws.root), "coverage", "--json", "--missing"]).output)
     assert data["assessment_year"] == 2026 and data["deadline"] == "2026-05-26"
     first = data["indicators"][0]

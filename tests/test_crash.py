@@ -106,7 +106,7 @@ def test_a_second_writer_is_refused_clearly_while_the_first_holds_the_workspace(
     with workspace_lock(ws.lock_path, "ingest (test)"):
         second = _dossier(ws.root, "ingest", str(source_tree), "--wait", "1")
     assert second.returncode == 1
-    assert "busy" in second.stderr and "Traceback" not in second.stderr
+    assert "正被另一个 dossier 进程写入" in second.stderr and "Traceback" not in second.stderr
 
 
 def test_two_concurrent_ingests_leave_one_consistent_archive(source_tree, tmp_path):

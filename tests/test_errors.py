@@ -2,7 +2,7 @@
 import errno
 import sqlite3
 
-from archive.errors import is_disk_full
+from common.errors import is_disk_full
 
 
 def test_a_write_to_a_full_device_is_a_full_disk():

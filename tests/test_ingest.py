@@ -89,8 +89,8 @@ def test_failed_listing_gives_one_line_reasons(ingested):
     failed = _docs(ws, "--failed")
     assert {d["status"] for d in failed} == {"failed"}
     reasons = {os.path.basename(d["sources"][0]): d["error"] for d in failed}
-    assert "empty" in reasons["空文件.docx"]
-    assert "damaged" in reasons["损坏的统计公报.pdf"]
+    assert "空的" in reasons["空文件.docx"]
+    assert "损坏" in reasons["损坏的统计公报.pdf"]
     assert all("\n" not in r for r in reasons.values())
 
 
@@ -166,11 +166,11 @@ def test_user_errors_are_one_line_without_traceback(tmp_path, ingested):
     runner = CliRunner()
     result = runner.invoke(main, ["-w", str(tmp_path / "nowhere"), "docs"])
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert "not a dossier workspace" in result.output
+    assert "不是 dossier 工作区" in result.output
     result = runner.invoke(main, ["-w", str(ws.root), "show", "999999"])
-    assert result.exit_code == 1 and "no document" in result.output
+    assert result.exit_code == 1 and "没有文件" in result.output
     result = runner.invoke(main, ["-w", str(ws.root), "search", ""])
-    assert result.exit_code == 1 and "empty" in result.output
+    assert result.exit_code == 1 and "空的" in result.output
 
 
 def test_verify_and_reindex(ingested):

@@ -35,9 +35,9 @@ def test_bad_files_fail_alone_and_the_others_are_read(tmp_path):
     summary = ingest(ws, [tmp_path / "材料"], workers=2, reader=_fragile_reader, read_timeout=TIMEOUT)
     reasons = {os.path.basename(f["path"]): f["reason"] for f in summary.failed}
     assert set(reasons) == {"崩溃.txt", "异常.txt", "卡住.txt"}
-    assert "crashed" in reasons["崩溃.txt"]
-    assert reasons["异常.txt"] == "unexpected error while reading: ValueError: 坏了"
-    assert f"longer than {TIMEOUT:g} s" in reasons["卡住.txt"]
+    assert "崩溃" in reasons["崩溃.txt"]
+    assert reasons["异常.txt"] == "读取时出现意外错误（ValueError：坏了）"
+    assert f"超过 {TIMEOUT:g} 秒" in reasons["卡住.txt"]
     assert summary.added == len(names) - 3
     conn = catalogue.connect(ws.catalog_path)
     backend = WhooshBackend(ws.index_dir)

@@ -174,13 +174,13 @@ def test_scans_become_searchable_text(scan_tree, tmp_path):
 
     assert result.skipped_reason is None
     assert result.documents == 5 and result.pages == 6
-    assert [f["title"] for f in result.failed] == ["损坏"] and "cannot be read" in result.failed[0]["reason"]
+    assert [f["title"] for f in result.failed] == ["损坏"] and "无法读取" in result.failed[0]["reason"]
     assert sorted(i for ids in hooked for i in ids) == sorted({i for ids in hooked for i in ids})  # once each
     assert len(hooked) == 6
 
     docs = {r["name"]: r for r in conn.execute("SELECT d.*, s.name FROM documents d JOIN sources s ON s.doc_id = d.id")}
     broken = docs.pop("损坏.png")
-    assert broken["status"] == "needs_ocr" and "OCR failed on page 1" in broken["notes"]
+    assert broken["status"] == "needs_ocr" and "第 1 页文字识别失败" in broken["notes"]
     text_doc = docs.pop("文字材料.docx")
     assert OCR_NOTE not in text_doc["notes"]
     for row in docs.values():

@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from archive import catalogue
-from archive.errors import SearchError
+from common.errors import SearchError
 from archive.ingest.run import ingest, rebuild_index
 from archive.search import search, search_page
 from archive.index.backend import IndexedText
@@ -187,5 +187,5 @@ def test_replaced_documents_are_found_once_in_their_new_version(corpus, tmp_path
 @pytest.mark.parametrize("query", ["志愿者 AND", "OR 垃圾分类", "志愿者 NOT", "志愿者 AND OR 垃圾分类"])
 def test_an_operator_without_its_word_is_refused_with_a_reason(corpus, query):
     conn, backend, _ = corpus
-    with pytest.raises(SearchError, match="needs a word"):
+    with pytest.raises(SearchError, match="缺少词语"):
         search(conn, backend, query)

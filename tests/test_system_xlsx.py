@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from archive.errors import IndicatorSystemError
+from common.errors import IndicatorSystemError
 from dossier.systems.xlsx import HEADERS, export_system_xlsx, import_system_xlsx, save_system
 from dossier.systems.model import Indicator, System, load_system, load_system_file
 

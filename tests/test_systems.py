@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from archive.errors import DossierError, IndicatorSystemError
+from common.errors import DossierError, IndicatorSystemError
 from dossier.systems.model import (
     Indicator, builtin_dir, derive_keywords, list_systems, load_system, load_system_file,
     normalize_code, validate_system_file,

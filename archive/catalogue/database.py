@@ -10,7 +10,8 @@ import json
 import sqlite3
 from pathlib import Path
 
-from archive.errors import WorkspaceError
+from common.errors import WorkspaceError
+from common.messages import _
 
 MIGRATIONS: list[str] = [
     # 1: documents, where they came from, their text, and what people and rules decided about them.
@@ -108,7 +109,7 @@ def connect(path: Path) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(str(path), timeout=60, isolation_level=None)
     except sqlite3.Error as exc:
-        raise WorkspaceError(f"cannot open the catalogue {path}: {exc}") from exc
+        raise WorkspaceError(_("无法打开目录数据库 {path}：{exc}").format(path=path, exc=exc)) from exc
     conn.row_factory = sqlite3.Row
     try:
         conn.execute("PRAGMA journal_mode=WAL")
@@ -117,7 +118,7 @@ def connect(path: Path) -> sqlite3.Connection:
         _migrate(conn, path)
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise WorkspaceError(f"the catalogue {path} is damaged or not a database: {exc}") from exc
+        raise WorkspaceError(_("目录数据库 {path} 已损坏或不是数据库（{exc}）：用备份替换它，或运行 dossier verify 查看").format(path=path, exc=exc)) from exc
     return conn
 
 
@@ -125,7 +126,8 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise WorkspaceError(
-            f"the catalogue {path} was written by a newer dossier (schema {version}, this one knows {SCHEMA_VERSION}); upgrade dossier"
+            _("目录数据库 {path} 由更新版本的 dossier 写入（结构版本 {version}，本版本只认识 {known}）：请升级 dossier").format(
+                path=path, version=version, known=SCHEMA_VERSION)
         )
     for number in range(version, SCHEMA_VERSION):
         conn.execute("BEGIN IMMEDIATE")

@@ -3,18 +3,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 
-from archive.errors import DocumentNotFound
-
-
-@dataclass
-class DocFilters:
-    indicator: str | None = None
-    department: str | None = None
-    failed: bool = False
-    untagged: bool = False
-    needs_ocr: bool = False
+from archive.catalogue.filters import DocumentFilter, where_clause
+from common.errors import DocumentNotFound
 
 
 def resolve_doc(conn: sqlite3.Connection, ref: str) -> int:
@@ -27,8 +18,8 @@ def resolve_doc(conn: sqlite3.Connection, ref: str) -> int:
         if len(rows) == 1:
             return rows[0][0]
         if len(rows) > 1:
-            raise DocumentNotFound(f"{ref!r} matches several documents; give more characters of the sha256")
-    raise DocumentNotFound(f"no document {ref!r}: give a document id or the start of its sha256 (see `dossier docs`)")
+            raise DocumentNotFound(ref, ambiguous=True)
+    raise DocumentNotFound(ref)
 
 
 def _tags(conn: sqlite3.Connection, doc_id: int) -> list[dict]:
@@ -59,25 +50,12 @@ def document_summary(conn: sqlite3.Connection, row: sqlite3.Row) -> dict:
     }
 
 
-def list_documents(conn: sqlite3.Connection, filters: DocFilters | None = None) -> list[dict]:
+def list_documents(conn: sqlite3.Connection, filters: DocumentFilter | None = None) -> list[dict]:
     """Documents (and, with `failed`, paths that could not be read at all), ordered by id."""
-    filters = filters or DocFilters()
-    clauses, params = [], []
-    if filters.department:
-        clauses.append("(department = ? OR EXISTS (SELECT 1 FROM sources s WHERE s.doc_id = documents.id AND s.department = ?))")
-        params += [filters.department, filters.department]
-    if filters.failed:
-        clauses.append("status = 'failed'")
-    if filters.needs_ocr:
-        clauses.append("status = 'needs_ocr'")
-    if filters.indicator:
-        clauses.append("EXISTS (SELECT 1 FROM tags t WHERE t.doc_id = documents.id AND t.code = ? AND t.status != 'rejected')")
-        params.append(filters.indicator)
-    if filters.untagged:
-        clauses.append("status != 'failed' AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.doc_id = documents.id AND t.status != 'rejected')")
-    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    docs = [document_summary(conn, row) for row in conn.execute(f"SELECT * FROM documents {where} ORDER BY id", params)]
-    if filters.failed and not filters.indicator and not filters.untagged:
+    filters = filters or DocumentFilter()
+    where, params = where_clause(filters)
+    docs = [document_summary(conn, row) for row in conn.execute(f"SELECT * FROM documents d {where} ORDER BY d.id", params)]
+    if filters.failed and not filters.indicator and not filters.untagged and not filters.year and not filters.kind:
         docs += unreadable_paths(conn, filters.department)
     return docs
 
@@ -100,7 +78,7 @@ def document_detail(conn: sqlite3.Connection, doc_id: int, text_chars: int = 600
     """Everything `dossier show` prints about one document."""
     row = conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
     if row is None:
-        raise DocumentNotFound(f"no document {doc_id}")
+        raise DocumentNotFound(str(doc_id))
     detail = document_summary(conn, row)
     pages = conn.execute("SELECT text FROM pages WHERE doc_id = ? ORDER BY page", (doc_id,)).fetchall()
     text = "\n".join(p[0] for p in pages)

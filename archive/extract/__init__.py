@@ -1,33 +1,41 @@
-"""Text extraction per format. `extract_document` is what ingest runs for each new original."""
+"""Text extraction per format. `extract_document` is what ingest runs for each new original.
+
+Face: extract_document, DocumentRecord, EXTRACTOR_VERSION, file_title, read_facts, decode_text."""
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.errors import ExtractionError
+from common.errors import ExtractionError
 from archive.extract.formats import detect_format
 from archive.extract.metadata import read_facts
 from archive.textnorm import normalize_text
-from archive.extract.base import Extracted, cap_pages
-from archive.extract.docx import extract_docx
-from archive.extract.images import extract_image
-from archive.extract.legacy import extract_legacy
-from archive.extract.pdf import extract_pdf
-from archive.extract.plain import extract_html, extract_text_file
-from archive.extract.sheets import extract_xls, extract_xlsx
+from archive.extract.base import Extracted, cap_pages, extractor_for
+from archive.extract.plain import decode_text
+from common.messages import _
+
+# Every module of this package that reads a format registers itself with @extractor: a new
+# format is one module here (and its detection in formats.py).
+for _module in pkgutil.iter_modules(__path__):
+    if _module.name not in ("base", "formats", "metadata"):
+        importlib.import_module(f"{__name__}.{_module.name}")
 
 EXTRACTOR_VERSION = 1
+__all__ = ["extract_document", "DocumentRecord", "EXTRACTOR_VERSION", "file_title", "read_facts", "decode_text",
+           "detect_format"]
 
 _UNSUPPORTED = {
-    "pptx": "PowerPoint files are not supported yet; save the slides as PDF",
-    "ppt": "PowerPoint files are not supported yet; save the slides as PDF",
-    "odf": "OpenDocument files are not supported yet; save as .docx or PDF",
-    "zip": "a zip archive: unpack it and ingest its files",
-    "ole": "an Office file of an unknown kind",
-    "unknown": "unsupported file type (not a document, spreadsheet, PDF, text or image)",
-    "empty": "the file is empty (0 bytes)",
-    "zip-broken": "the file is damaged: its zip container cannot be read",
-    "ole-broken": "the file is damaged: its Office container cannot be read",
+    "pptx": _("暂不支持 PowerPoint 文件：请另存为 PDF 后再收录"),
+    "ppt": _("暂不支持 PowerPoint 文件：请另存为 PDF 后再收录"),
+    "odf": _("暂不支持 OpenDocument 文件：请另存为 .docx 或 PDF 后再收录"),
+    "zip": _("这是压缩包：请解压后收录其中的文件"),
+    "ole": _("无法识别的 Office 文件类型"),
+    "unknown": _("不支持的文件类型（不是文档、表格、PDF、文本或图片）"),
+    "empty": _("文件是空的（0 字节）：请向报送部门要一份完整的文件"),
+    "zip-broken": _("文件已损坏：无法读取其 zip 结构，请向报送部门要一份完好的文件"),
+    "ole-broken": _("文件已损坏：无法读取其 Office 结构，请向报送部门要一份完好的文件"),
 }
 
 
@@ -56,28 +64,15 @@ _EXPECTED_BY_SUFFIX = {".docx": "Word", ".doc": "Word", ".wps": "WPS", ".xlsx": 
 def _unknown_reason(name: str) -> str:
     expected = _EXPECTED_BY_SUFFIX.get(Path(name).suffix.lower())
     if expected:
-        return f"named like a {expected} file, but its content is no known format (damaged, or not what its name says)"
+        return _("文件名像是 {expected} 文件，但内容不是任何已知格式（已损坏，或名不副实）").format(expected=expected)
     return _UNSUPPORTED["unknown"]
 
 
 def _run_extractor(path: Path, fmt: str) -> Extracted:
-    if fmt == "docx":
-        return extract_docx(path)
-    if fmt == "pdf":
-        return extract_pdf(path)
-    if fmt == "xlsx":
-        return extract_xlsx(path)
-    if fmt == "xls":
-        return extract_xls(path)
-    if fmt in ("doc", "wps", "rtf"):
-        return extract_legacy(path, fmt)
-    if fmt in ("txt", "csv"):
-        return extract_text_file(path, fmt)
-    if fmt == "html":
-        return extract_html(path)
-    if fmt.startswith("image:"):
-        return extract_image(path, fmt)
-    raise ExtractionError(_UNSUPPORTED.get(fmt, f"unsupported file type ({fmt})"))
+    read = extractor_for(fmt)
+    if read is None:
+        raise ExtractionError(_UNSUPPORTED.get(fmt, _("不支持的文件类型（{fmt}）").format(fmt=fmt)))
+    return read(path, fmt)
 
 
 def file_title(name: str) -> str:
@@ -101,10 +96,10 @@ def extract_document(path: Path, original_name: str) -> DocumentRecord:
                               title=fallback_title, error=str(exc))
     except MemoryError:
         return DocumentRecord(format=locals().get("fmt", "unknown"), status="failed", title=fallback_title,
-                              error="the file needs more memory to read than allowed (damaged or too large)")
+                              error=_("读取该文件所需的内存超过上限（文件已损坏或过大）"))
     except RecursionError:
         return DocumentRecord(format=locals().get("fmt", "unknown"), status="failed", title=fallback_title,
-                              error="the file's structure is nested too deeply to read (damaged?)")
+                              error=_("文件结构嵌套过深，无法读取（可能已损坏）"))
     return _record(extracted, fallback_title)
 
 

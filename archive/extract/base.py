@@ -4,8 +4,10 @@ from __future__ import annotations
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
-from archive.errors import ExtractionError
+from common.errors import ExtractionError
+from common.messages import _
 
 MAX_TEXT_CHARS = 10_000_000       # beyond this the rest of a document is not indexed
 MAX_UNZIPPED_BYTES = 1 << 30      # an Office file expanding past 1 GiB is treated as a zip bomb
@@ -37,13 +39,13 @@ def check_zip_container(path: Path) -> None:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
     except zipfile.BadZipFile as exc:
-        raise ExtractionError(f"the file is damaged: its zip container cannot be read ({exc})") from exc
+        raise ExtractionError(_("文件已损坏：无法读取其 zip 结构（{exc}）").format(exc=exc)) from exc
     total = sum(info.file_size for info in infos)
     packed = sum(info.compress_size for info in infos) or 1
     if total > MAX_UNZIPPED_BYTES or (total > BOMB_FLOOR and total / packed > MAX_ZIP_RATIO):
         raise ExtractionError(
-            f"refused: the file would expand to {total / (1 << 20):,.0f} MB from {packed / (1 << 20):,.1f} MB "
-            "(a zip bomb or a damaged file)"
+            _("已拒绝：文件会从 {packed:,.1f} MB 展开到 {total:,.0f} MB（压缩炸弹或已损坏的文件）").format(
+                packed=packed / (1 << 20), total=total / (1 << 20))
         )
 
 
@@ -54,8 +56,27 @@ def cap_pages(pages: list[str], notes: list[str]) -> list[str]:
     for page in pages:
         if total + len(page) > MAX_TEXT_CHARS:
             kept.append(page[: MAX_TEXT_CHARS - total])
-            notes.append(f"text cut at {MAX_TEXT_CHARS:,} characters")
+            notes.append(_("正文过长，只保留了前 {n:,} 个字符").format(n=MAX_TEXT_CHARS))
             break
         kept.append(page)
         total += len(page)
     return kept
+
+
+Extractor = Callable[[Path, str], Extracted]
+_EXTRACTORS: dict[str, Extractor] = {}
+
+
+def extractor(*formats: str) -> Callable[[Extractor], Extractor]:
+    """Register the decorated function `(path, fmt) -> Extracted` as the reader of `formats`
+    (as archive.extract.formats names them; "image:" stands for every image:<kind>)."""
+    def register(function: Extractor) -> Extractor:
+        for fmt in formats:
+            _EXTRACTORS[fmt] = function
+        return function
+    return register
+
+
+def extractor_for(fmt: str) -> Extractor | None:
+    """The registered reader of a format, or None when no module reads it."""
+    return _EXTRACTORS.get(fmt) or (_EXTRACTORS.get(fmt.split(":", 1)[0] + ":") if ":" in fmt else None)

@@ -11,8 +11,9 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from archive.errors import ExtractionError
-from archive.extract.base import Extracted, check_zip_container
+from common.errors import ExtractionError
+from archive.extract.base import Extracted, check_zip_container, extractor
+from common.messages import _
 
 _PAGE_BREAK = "\f"
 
@@ -73,14 +74,15 @@ def _header_footer_lines(document: Document) -> list[str]:
     return lines
 
 
-def extract_docx(path: Path) -> Extracted:
+@extractor("docx")
+def extract_docx(path: Path, fmt: str = "docx") -> Extracted:
     check_zip_container(path)
     try:
         document = docx.Document(str(path))
     except KeyError as exc:
-        raise ExtractionError(f"the Word file is incomplete: a required part is missing ({exc})") from exc
+        raise ExtractionError(_("Word 文件不完整：缺少必需的部分（{exc}）").format(exc=exc)) from exc
     except Exception as exc:  # python-docx raises many types on damaged packages
-        raise ExtractionError(f"the Word file cannot be opened: {type(exc).__name__}: {exc}") from exc
+        raise ExtractionError(_("Word 文件无法打开（{kind}：{exc}）").format(kind=type(exc).__name__, exc=exc)) from exc
     lines, table_chars = _body_blocks(document)
     extra = _header_footer_lines(document)
     body = "\n".join(lines)

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archive.extract.base import Extracted
+from archive.extract.base import Extracted, extractor
 
 
+@extractor("image:")
 def extract_image(path: Path, fmt: str) -> Extracted:
     return Extracted(format=fmt, pages=[""], status="needs_ocr", page_count=1)

@@ -1,22 +1,19 @@
 """Old binary Word (.doc), WPS and RTF: catdoc when it can, else LibreOffice headless."""
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
-from archive.errors import ExtractionError
-from archive.extract.base import Extracted
+from common.errors import ExtractionError
+from archive.extract.base import Extracted, extractor
+from common.office import run_soffice, soffice_binary
 from archive.extract.plain import decode_text
+from common.messages import _
 
 CATDOC_TIMEOUT = 60
 SOFFICE_TIMEOUT = 180
-
-
-def soffice_binary() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def _catdoc(path: Path) -> str | None:
@@ -38,26 +35,15 @@ def _catdoc(path: Path) -> str | None:
 
 
 def convert_with_soffice(path: Path, target: str, outdir: Path) -> Path:
-    """Run LibreOffice headless with a private profile (parallel runs otherwise block each other)."""
-    binary = soffice_binary()
-    if not binary:
-        raise ExtractionError("LibreOffice is not installed; it is needed for this format (run the README's setup)")
-    profile = Path(tempfile.mkdtemp(prefix="dossier-lo-"))
-    try:
-        result = subprocess.run(
-            [binary, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-             "--convert-to", target, "--outdir", str(outdir), str(path)],
-            capture_output=True, timeout=SOFFICE_TIMEOUT, check=False,
-            env={**os.environ, "HOME": str(profile)},
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise ExtractionError(f"LibreOffice took longer than {SOFFICE_TIMEOUT} s to convert the file") from exc
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
+    """The file converted by LibreOffice to `target` in `outdir`."""
+    if not soffice_binary():
+        raise ExtractionError(_("未安装 LibreOffice，读取这种格式需要它：请运行 scripts/setup.sh 安装"))
+    failure = run_soffice([path], target, outdir, timeout=SOFFICE_TIMEOUT)
+    if failure == "timeout":
+        raise ExtractionError(_("LibreOffice 转换该文件超过 {seconds} 秒，已停止（文件可能已损坏）").format(seconds=SOFFICE_TIMEOUT))
     produced = [p for p in outdir.iterdir() if p.is_file()]
-    if result.returncode != 0 or not produced:
-        detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ExtractionError("LibreOffice could not convert the file" + (f": {detail[-1]}" if detail else ""))
+    if failure is not None or not produced:
+        raise ExtractionError(_("LibreOffice 无法转换该文件（可能已损坏）") + (f"：{failure}" if failure else ""))
     return produced[0]
 
 
@@ -72,10 +58,11 @@ def _soffice_text(path: Path, fmt: str) -> str:
         return decode_text(produced.read_bytes())
 
 
+@extractor("doc", "wps", "rtf")
 def extract_legacy(path: Path, fmt: str) -> Extracted:
     text = _catdoc(path) if fmt in ("doc", "rtf") else None
     if text is None:
         text = _soffice_text(path, fmt)
     if not text.strip():
-        raise ExtractionError("the file holds no text")
+        raise ExtractionError(_("文件中没有文字"))
     return Extracted(format=fmt, pages=text.split("\f"))

@@ -7,9 +7,10 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 
-from archive.errors import ExtractionError
+from common.errors import ExtractionError
 from archive.textnorm import cjk_ratio, join_wrapped_lines
-from archive.extract.base import Extracted
+from archive.extract.base import Extracted, extractor
+from common.messages import _
 
 # pypdf logs every oddity of real-world PDFs as a warning; the user sees our one-line reason instead.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -22,14 +23,14 @@ def _open(path: Path) -> PdfReader:
     try:
         reader = PdfReader(str(path), strict=False)
     except (PdfReadError, ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
-        raise ExtractionError(f"the PDF is damaged and cannot be read ({type(exc).__name__}: {exc})") from exc
+        raise ExtractionError(_("PDF 已损坏，无法读取（{kind}：{exc}）").format(kind=type(exc).__name__, exc=exc)) from exc
     if reader.is_encrypted:
         # Many official PDFs are "encrypted" only to forbid editing: the empty password opens them.
         try:
             if not reader.decrypt(""):
-                raise ExtractionError("the PDF is protected by a password; ask the department for an open copy")
+                raise ExtractionError(_("PDF 有打开密码：请向报送部门要一份不加密的文件"))
         except (FileNotDecryptedError, NotImplementedError, PdfReadError) as exc:
-            raise ExtractionError(f"the PDF is protected by a password or an unsupported encryption ({exc})") from exc
+            raise ExtractionError(_("PDF 有密码或使用了不支持的加密方式（{exc}）：请向报送部门要一份不加密的文件").format(exc=exc)) from exc
     return reader
 
 
@@ -46,30 +47,31 @@ def _title(reader: PdfReader) -> str | None:
     return title
 
 
-def extract_pdf(path: Path) -> Extracted:
+@extractor("pdf")
+def extract_pdf(path: Path, fmt: str = "pdf") -> Extracted:
     reader = _open(path)
     try:
         page_objects = list(reader.pages)
     except Exception as exc:  # a broken page tree fails here, whatever the exception type
-        raise ExtractionError(f"the PDF is damaged: its page list cannot be read ({type(exc).__name__})") from exc
+        raise ExtractionError(_("PDF 已损坏：无法读取页面列表（{kind}）").format(kind=type(exc).__name__)) from exc
     if not page_objects:
-        raise ExtractionError("the PDF has no pages")
+        raise ExtractionError(_("PDF 没有页面"))
     pages: list[str] = []
     notes: list[str] = []
     for number, page in enumerate(page_objects, start=1):
         try:
             pages.append(join_wrapped_lines(page.extract_text() or ""))
         except Exception as exc:  # one bad page must not lose the others
-            notes.append(f"page {number}: text not readable ({type(exc).__name__})")
+            notes.append(_("第 {page} 页：文字无法读取（{kind}）").format(page=number, kind=type(exc).__name__))
             pages.append("")
     status = "ok"
     text_pages = [p for p in pages if len(p.strip()) >= MIN_CHARS_PER_PAGE]
     if not text_pages:
         status = "needs_ocr"
     elif len(text_pages) < len(pages):
-        notes.append(f"{len(pages) - len(text_pages)} of {len(pages)} pages have no text layer")
+        notes.append(_("{total} 页中有 {n} 页没有文字层").format(total=len(pages), n=len(pages) - len(text_pages)))
     elif cjk_ratio("".join(pages)) < 0.05 and _garbled("".join(pages)):
-        notes.append("the text layer looks garbled (no Unicode map); OCR may help")
+        notes.append(_("文字层像是乱码（缺少 Unicode 映射）：可用 --ocr force 重新识别"))
     return Extracted(format="pdf", pages=pages, title=_title(reader), status=status,
                      page_count=len(pages), notes=notes)
 

@@ -10,8 +10,9 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from archive.errors import ExtractionError
-from archive.extract.base import Extracted, cap_pages
+from common.errors import ExtractionError
+from archive.extract.base import Extracted, cap_pages, extractor
+from common.messages import _
 
 MAX_TEXT_FILE_BYTES = 200 << 20
 
@@ -26,16 +27,17 @@ def decode_text(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ExtractionError("the text is neither UTF-8 nor GB18030/GBK; save it again as UTF-8")
+    raise ExtractionError(_("文本既不是 UTF-8 也不是 GB18030/GBK 编码：请另存为 UTF-8 后再收录"))
 
 
 def _read(path: Path) -> bytes:
     size = path.stat().st_size
     if size > MAX_TEXT_FILE_BYTES:
-        raise ExtractionError(f"the text file is {size >> 20} MB, too large to be a document")
+        raise ExtractionError(_("文本文件有 {mb} MB，太大，不像是一份文件").format(mb=size >> 20))
     return path.read_bytes()
 
 
+@extractor("txt", "csv")
 def extract_text_file(path: Path, fmt: str) -> Extracted:
     text = decode_text(_read(path))
     notes: list[str] = []
@@ -79,7 +81,8 @@ class _HTMLText(HTMLParser):
         self.parts.append(data)
 
 
-def extract_html(path: Path) -> Extracted:
+@extractor("html")
+def extract_html(path: Path, fmt: str = "html") -> Extracted:
     raw = _read(path)
     declared = re.search(rb"charset=[\"']?([A-Za-z0-9_-]+)", raw[:4096])
     try:

@@ -7,8 +7,9 @@ from pathlib import Path
 import openpyxl
 import xlrd
 
-from archive.errors import ExtractionError
-from archive.extract.base import MAX_TEXT_CHARS, Extracted, check_zip_container
+from common.errors import ExtractionError
+from archive.extract.base import MAX_TEXT_CHARS, Extracted, check_zip_container, extractor
+from common.messages import _
 
 
 def _cell_text(value: object) -> str:
@@ -50,7 +51,8 @@ def _rows_to_page(name: str, rows, budget: int) -> tuple[str, bool]:
     return "\n".join(lines), False
 
 
-def extract_xlsx(path: Path) -> Extracted:
+@extractor("xlsx")
+def extract_xlsx(path: Path, fmt: str = "xlsx") -> Extracted:
     check_zip_container(path)
     # A file object, not a name: openpyxl refuses names without an Excel extension, and stored
     # originals are named by their hash.
@@ -59,7 +61,7 @@ def extract_xlsx(path: Path) -> Extracted:
         book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types on damaged packages
         handle.close()
-        raise ExtractionError(f"the Excel file cannot be opened ({type(exc).__name__}: {exc})") from exc
+        raise ExtractionError(_("Excel 文件无法打开（{kind}：{exc}）").format(kind=type(exc).__name__, exc=exc)) from exc
     pages: list[str] = []
     notes: list[str] = []
     budget = MAX_TEXT_CHARS
@@ -69,11 +71,11 @@ def extract_xlsx(path: Path) -> Extracted:
             pages.append(page)
             budget -= len(page)
             if cut:
-                notes.append(f"text cut at {MAX_TEXT_CHARS:,} characters (sheet {sheet.title})")
+                notes.append(_("内容过长，只保留了前 {n:,} 个字符（工作表 {sheet}）").format(n=MAX_TEXT_CHARS, sheet=sheet.title))
                 break
         title = (book.properties.title or "").strip() or (sheet_title(pages[0]) if pages else None)
     except Exception as exc:  # damaged sheet XML surfaces only while streaming rows
-        raise ExtractionError(f"the Excel file is damaged ({type(exc).__name__}: {exc})") from exc
+        raise ExtractionError(_("Excel 文件已损坏（{kind}：{exc}）").format(kind=type(exc).__name__, exc=exc)) from exc
     finally:
         book.close()
         handle.close()
@@ -81,11 +83,12 @@ def extract_xlsx(path: Path) -> Extracted:
                      title_from_text=False)
 
 
-def extract_xls(path: Path) -> Extracted:
+@extractor("xls")
+def extract_xls(path: Path, fmt: str = "xls") -> Extracted:
     try:
         book = xlrd.open_workbook(str(path), on_demand=True)
     except (xlrd.XLRDError, ValueError, IndexError, AssertionError, KeyError, OSError) as exc:
-        raise ExtractionError(f"the old-style Excel (.xls) file cannot be read ({type(exc).__name__}: {exc})") from exc
+        raise ExtractionError(_("旧版 Excel（.xls）文件无法读取（{kind}：{exc}）").format(kind=type(exc).__name__, exc=exc)) from exc
     pages: list[str] = []
     notes: list[str] = []
     budget = MAX_TEXT_CHARS
@@ -97,10 +100,10 @@ def extract_xls(path: Path) -> Extracted:
             pages.append(page)
             budget -= len(page)
             if cut:
-                notes.append(f"text cut at {MAX_TEXT_CHARS:,} characters (sheet {sheet.name})")
+                notes.append(_("内容过长，只保留了前 {n:,} 个字符（工作表 {sheet}）").format(n=MAX_TEXT_CHARS, sheet=sheet.name))
                 break
     except Exception as exc:
-        raise ExtractionError(f"the .xls file is damaged ({type(exc).__name__}: {exc})") from exc
+        raise ExtractionError(_(".xls 文件已损坏（{kind}：{exc}）").format(kind=type(exc).__name__, exc=exc)) from exc
     finally:
         book.release_resources()
     return Extracted(format="xls", pages=pages or [""], title=sheet_title(pages[0]) if pages else None,

@@ -6,6 +6,7 @@ matcher are private to this package; `open_index` chooses the engine for a works
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 from archive import catalogue
 from archive.faults import crash_point
@@ -16,13 +17,21 @@ from archive.index.whoosh_engine import Postings, WhooshBackend, analyze
 from archive.locking import workspace_lock
 from archive.workspace import Workspace
 
-__all__ = ["IndexBatch", "EngineHit", "IndexedText", "SearchBackend", "Postings", "analyze", "open_index", "ready_index",
+__all__ = ["IndexBatch", "EngineHit", "IndexedText", "SearchBackend", "Postings", "analyze", "ENGINES", "open_index", "open_index_at", "ready_index",
            "index_documents", "rebuild_index", "mark_indexed", "open_ended"]
+
+
+ENGINES = {"whoosh": WhooshBackend}
+
+
+def open_index_at(folder: Path, engine: str = "whoosh") -> SearchBackend:
+    """An index in `folder` for the engine named (for tools that measure an engine on its own)."""
+    return ENGINES[engine](folder)
 
 
 def open_index(ws: Workspace) -> SearchBackend:
     """The workspace's index, for the engine its dossier.toml names."""
-    return WhooshBackend(ws.index_dir)
+    return open_index_at(ws.index_dir)
 
 
 def ready_index(ws: Workspace, conn: sqlite3.Connection) -> SearchBackend:

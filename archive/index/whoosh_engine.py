@@ -14,10 +14,11 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser.common import QueryParserError
 
 from archive.index.cjk import ANALYZER_VERSION, cjk_analyzer, is_open_end
-from archive.errors import SearchError
+from common.errors import SearchError
 from archive.index.exact_phrase import use_exact_phrases
 from archive.index.batch import IndexBatch
 from archive.index.backend import EngineHit, IndexedText
+from common.messages import _
 
 INDEX_FORMAT = {"engine": "whoosh", "analyzer": ANALYZER_VERSION, "schema": 2}
 _FORMAT_FILE = "dossier-index.json"
@@ -69,18 +70,35 @@ class WhooshBackend:
         self._query_parser = None
 
     # -- opening -------------------------------------------------------------------------
+    def _unreadable(self, exc: OSError) -> SearchError:
+        return SearchError(_("检索索引 {folder} 暂时无法读取（{why}）：请检查文件夹的权限和磁盘后重试；索引没有被改动").format(
+            folder=self.folder, why=exc.strerror or exc))
+
     def _format_ok(self) -> bool:
         try:
-            return json.loads((self.folder / _FORMAT_FILE).read_text()) == INDEX_FORMAT
-        except (OSError, ValueError):
+            text = (self.folder / _FORMAT_FILE).read_text()
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            raise self._unreadable(exc) from exc
+        try:
+            return json.loads(text) == INDEX_FORMAT
+        except ValueError:
             return False
 
     def needs_rebuild(self) -> bool:
+        """True when the index is missing, of another format, or its files are damaged. An
+        error of the machine (permissions, I/O) is raised instead: rebuilding would delete an
+        index that is fine."""
         if not self._format_ok() or not whoosh_index.exists_in(str(self.folder)):
             return True
         try:
             self._open()
-        except Exception:  # any damage to the files means: rebuild from the catalogue
+        except FileNotFoundError:
+            return True                   # a segment file is gone: damaged
+        except OSError as exc:
+            raise self._unreadable(exc) from exc
+        except Exception:  # whoosh's many errors on damaged files: rebuild from the catalogue
             return True
         return False
 
@@ -161,7 +179,7 @@ class WhooshBackend:
         try:
             parsed = self._parser().parse(text)
         except QueryParserError as exc:
-            raise SearchError(f"cannot understand the query {text!r}: {exc}") from exc
+            raise SearchError(_("无法理解检索式“{query}”（{exc}）：检查括号和引号是否成对").format(query=text, exc=exc)) from exc
         return use_exact_phrases(_widen_single_characters(parsed))
 
     def search(self, query: str) -> list[EngineHit]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Generic, TypeVar
 
 from pebble import ProcessExpired, ProcessPool
+from common.messages import _
 
 WORKER_MEMORY = 3 << 30    # bytes a worker may map; a bomb that slips past checks hits this
 
@@ -56,12 +57,12 @@ class ReadingPool(Generic[Key]):
 
     def _reason(self, exc: BaseException) -> str:
         if isinstance(exc, FutureTimeout):
-            return f"reading the file took longer than {self.timeout:g} s (damaged or pathological); it was stopped"
+            return _("读取该文件超过 {seconds:g} 秒，已停止（文件可能已损坏）").format(seconds=self.timeout)
         if isinstance(exc, ProcessExpired):
-            return "the reader crashed on this file (damaged, or needs more memory than allowed)"
+            return _("读取该文件时读取进程崩溃（文件已损坏，或所需内存超过上限）")
         if isinstance(exc, MemoryError):
-            return "the file needs more memory to read than allowed"
-        return f"unexpected error while reading: {type(exc).__name__}: {exc}"
+            return _("读取该文件所需的内存超过上限")
+        return _("读取时出现意外错误（{kind}：{exc}）").format(kind=type(exc).__name__, exc=exc)
 
     def __enter__(self) -> ReadingPool[Key]:
         return self

@@ -13,16 +13,16 @@ next run picks both up (the path is not yet in `sources`; `indexed = 0` is index
 """
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from archive.ocr import phase as ocr_phase
-from archive.catalogue.database import Transaction, connect, log_event, now
-from archive.errors import is_disk_full
+from archive.ocr import run_ocr
+from archive import catalogue
+from archive.catalogue import Transaction, connect
+from common.errors import is_disk_full
 from archive.extract import EXTRACTOR_VERSION, DocumentRecord, extract_document, file_title
 from archive.faults import crash_point
 from archive.locking import workspace_lock
@@ -31,7 +31,8 @@ from archive.store import Store
 from archive.ingest.walk import Candidate, walk_sources
 from archive.workspace import Workspace
 from archive.progress import Progress
-from archive.index import IndexBatch, Postings, SearchBackend, analyze, index_documents, mark_indexed, open_index, rebuild_index
+from archive.index import IndexBatch, Postings, analyze, index_documents, mark_indexed, open_index, rebuild_index
+from common.messages import _
 
 EXTRACT_TIMEOUT = 300          # seconds one file may take before it is given up as failed
 IN_FLIGHT_PER_WORKER = 16      # extraction results waiting to be taken, per worker
@@ -105,15 +106,15 @@ class Ingester:
         """Finish what a killed run left: half-copied files go, unindexed documents get indexed."""
         self.store.clean_tmp()
         if self.backend.needs_rebuild():
-            count = self.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+            count = catalogue.document_count(self.conn)
             if count:
-                self.progress.message(f"rebuilding the search index from the catalogue ({count} documents)…")
+                self.progress.message(_("正在按目录数据库重建检索索引（{n} 份文件）…").format(n=count))
             rebuild_index(self.conn, self.backend)
             return
-        ids = [r[0] for r in self.conn.execute("SELECT id FROM documents WHERE indexed = 0")]
+        ids = catalogue.unindexed_ids(self.conn)
         if ids:
             self.summary.recovered = len(ids)
-            self.progress.message(f"indexing {len(ids)} documents left unindexed by an interrupted run…")
+            self.progress.message(_("正在为上次中断时未索引的 {n} 份文件建立索引…").format(n=len(ids)))
             self._index(ids)
 
     # -- the run -----------------------------------------------------------------------------
@@ -149,26 +150,24 @@ class Ingester:
         if cand.problem:
             self._record_failure(cand, cand.problem, forced)
             return None
-        known = self.conn.execute(
-            "SELECT s.doc_id, s.size, s.mtime_ns, d.status FROM sources s JOIN documents d ON d.id = s.doc_id WHERE s.path = ?",
-            (cand.display,)).fetchone()
+        known = catalogue.known_source(self.conn, cand.display)
         if known and known["size"] == cand.size and known["mtime_ns"] == cand.mtime_ns:
             self.summary.unchanged += 1
             self.summary.failed_before += known["status"] == "failed"
             return None
         limit = self.ws.config.max_file_mb << 20
         if cand.size > limit:
-            self._record_failure(cand, f"the file is {cand.size / (1 << 20):,.0f} MB, over the {self.ws.config.max_file_mb} MB limit (ingest.max_file_mb in dossier.toml)", forced)
+            self._record_failure(cand, _("文件有 {mb:,.0f} MB，超过 {limit} MB 的上限（dossier.toml 中的 ingest.max_file_mb）").format(mb=cand.size / (1 << 20), limit=self.ws.config.max_file_mb), forced)
             return None
         try:
-            sha, size, _ = self.store.put_file(cand.path)
+            sha, size, _new = self.store.put_file(cand.path)
         except OSError as exc:
             if is_disk_full(exc):
                 raise
-            self._record_failure(cand, f"cannot read the file: {exc.strerror or exc}", forced)
+            self._record_failure(cand, _("无法读取该文件：{why}").format(why=exc.strerror or exc), forced)
             return None
         crash_point("stored")
-        row = self.conn.execute("SELECT id, status, error FROM documents WHERE sha256 = ?", (sha,)).fetchone()
+        row = catalogue.document_by_hash(self.conn, sha)
         if row:
             with Transaction(self.conn):
                 self._put_source(row["id"], cand, forced)
@@ -214,41 +213,20 @@ class Ingester:
                 self.summary.needs_ocr += 1
 
     def _insert_document(self, job: _Pending, record: DocumentRecord, forced: str | None) -> int:
-        stamp = now()
-        cursor = self.conn.execute(
-            """INSERT INTO documents (sha256, size, format, title, department, pages, doc_number, issuer,
-                   doc_date, dates, status, error, notes, table_ratio, extractor, chars, indexed, added_at, updated_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)""",
-            (job.sha256, job.size, record.format, record.title, _department(self.ws, job.first, forced),
-             record.page_count, record.doc_number, record.issuer, record.doc_date,
-             json.dumps(record.dates), record.status, record.error, json.dumps(record.notes, ensure_ascii=False),
-             record.table_ratio, EXTRACTOR_VERSION, sum(len(p) for p in record.pages), stamp, stamp),
-        )
-        doc_id = cursor.lastrowid
-        self.conn.executemany("INSERT INTO pages (doc_id, page, text) VALUES (?, ?, ?)",
-                              [(doc_id, number, text) for number, text in enumerate(record.pages, start=1)])
-        log_event(self.conn, "ingest", doc_id, path=job.first.display, status=record.status)
-        return doc_id
+        doc = catalogue.NewDocument(
+            job.sha256, job.size, record.format, record.title, _department(self.ws, job.first, forced),
+            record.page_count, record.doc_number, record.issuer, record.doc_date, record.dates, record.status,
+            record.error, record.notes, record.table_ratio, EXTRACTOR_VERSION, record.pages)
+        return catalogue.insert_document(self.conn, doc, job.first.display)
 
     def _put_source(self, doc_id: int, cand: Candidate, forced: str | None) -> None:
-        stamp = now()
-        self.conn.execute(
-            """INSERT INTO sources (doc_id, path, name, department, size, mtime_ns, first_seen, last_seen)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT(path) DO UPDATE SET doc_id = excluded.doc_id, department = excluded.department,
-                   size = excluded.size, mtime_ns = excluded.mtime_ns, last_seen = excluded.last_seen""",
-            (doc_id, cand.display, _name(cand), _department(self.ws, cand, forced), cand.size, cand.mtime_ns, stamp, stamp),
-        )
-        self.conn.execute("DELETE FROM failures WHERE path = ?", (cand.display,))
+        catalogue.put_source(self.conn, doc_id, cand.display, _name(cand), _department(self.ws, cand, forced),
+                             cand.size, cand.mtime_ns)
 
     def _record_failure(self, cand: Candidate, reason: str, forced: str | None) -> None:
         self.summary.failed.append({"path": cand.display, "reason": reason})
         with Transaction(self.conn):
-            self.conn.execute(
-                """INSERT INTO failures (path, reason, department, at) VALUES (?, ?, ?, ?)
-                   ON CONFLICT(path) DO UPDATE SET reason = excluded.reason, at = excluded.at""",
-                (cand.display, reason, _department(self.ws, cand, forced), now()),
-            )
+            catalogue.record_failure(self.conn, cand.display, reason, _department(self.ws, cand, forced))
 
     def _index(self, ids: list[int]) -> None:
         index_documents(self.conn, self.backend, ids)
@@ -287,7 +265,7 @@ class _Collector:
         if not self.batch:
             return
         ids = self.ingester.catalogue(self.batch, self.forced)
-        for doc_id, (_, record), postings in zip(ids, self.batch, self.postings):
+        for doc_id, (_job, record), postings in zip(ids, self.batch, self.postings):
             title, content = postings or (record.title, "\n".join(record.pages))
             self.index.add(doc_id, title, content)
         self.batch, self.postings = [], []
@@ -333,7 +311,7 @@ def ingest(ws: Workspace, sources: list[Path], *, department: str | None = None,
         try:
             summary = ingester.run(sources, department)
             if ocr != "off":
-                summary.ocr = ocr_phase.run_ocr(ws, conn, ingester.backend, mode=ocr, progress=progress,
+                summary.ocr = run_ocr(ws, conn, ingester.backend, mode=ocr, progress=progress,
                                                 after_update=after_insert, workers=workers).as_json()
             return summary
         finally:

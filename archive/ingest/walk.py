@@ -6,6 +6,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
+from common.messages import _
 
 # Files no department means to send: Office owner files, OS thumbnails and folder settings.
 _JUNK_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
@@ -34,9 +35,9 @@ def display_path(path: str | os.PathLike) -> str:
 
 def _junk_reason(name: str) -> str | None:
     if name.startswith("~$"):
-        return "Office lock file left by an open document, not a document"
+        return _("Office 打开文档时留下的锁文件，不是文件")
     if name.lower() in _JUNK_NAMES:
-        return "system file, not a document"
+        return _("系统文件，不是文件")
     if name.startswith("."):
         return "hidden file"
     return None
@@ -52,17 +53,17 @@ def _candidate(path: Path, department: str | None) -> Candidate:
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        cand.problem = "broken link: the file it points to does not exist" if os.path.islink(path) else "the file disappeared while reading the folder"
+        cand.problem = _("失效的链接：它指向的文件不存在") if os.path.islink(path) else _("读取文件夹时该文件消失了")
         return cand
     except OSError as exc:
         cand.problem = f"cannot open: {exc.strerror or exc}"
         return cand
     if not stat.S_ISREG(info.st_mode):
-        cand.problem = "not a regular file (a pipe, device or socket)"
+        cand.problem = _("不是普通文件（管道、设备或套接字）")
         return cand
     cand.size, cand.mtime_ns = info.st_size, info.st_mtime_ns
     if not os.access(path, os.R_OK):
-        cand.problem = "permission denied: the file cannot be read"
+        cand.problem = _("没有读取权限：请让管理员开放该文件的读取权限")
     return cand
 
 
@@ -71,7 +72,7 @@ def walk_sources(sources: list[Path]) -> Iterator[Candidate]:
     for source in sources:
         if not os.path.lexists(source):
             yield Candidate(path=source, display=display_path(os.path.abspath(source)), department=None,
-                            problem="no such file or folder")
+                            problem=_("没有这个文件或文件夹"))
             continue
         if not os.path.isdir(source):
             yield _candidate(source, None)
@@ -95,17 +96,17 @@ def _walk_folder(root: Path) -> Iterator[Candidate]:
             # A folder link that leads back to a folder already walked (a loop, or a second way in).
             dirs[:] = []
             yield Candidate(path=Path(folder), display=display_path(os.path.abspath(folder)), department=department,
-                            skip="folder link to a folder already read (a loop or a second path to it)")
+                            skip=_("指向已读文件夹的链接（循环，或同一文件夹的另一条路径）"))
             continue
         seen.add(key)
         hidden = [d for d in dirs if d.startswith(".") or d.lower() in _JUNK_FOLDERS]
         for name in hidden:
             yield Candidate(path=Path(folder) / name, display=display_path(os.path.abspath(os.path.join(folder, name))),
-                            department=department, skip="hidden or system folder, not read")
+                            department=department, skip=_("隐藏或系统文件夹，未读取"))
         dirs[:] = sorted(d for d in dirs if d not in hidden)
         for name in sorted(files):
             yield _candidate(Path(folder) / name, department)
         while errors:
             exc = errors.pop()
             yield Candidate(path=Path(exc.filename or folder), display=display_path(exc.filename or folder),
-                            department=department, problem=f"cannot open the folder: {exc.strerror or exc}")
+                            department=department, problem=_("无法打开该文件夹：{why}").format(why=exc.strerror or exc))

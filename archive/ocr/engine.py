@@ -28,6 +28,8 @@ from pathlib import Path
 from PIL import Image, ImageChops, ImageOps
 
 from archive.textnorm import CJK_CLASS, normalize_text
+from common.errors import OcrError, OcrUnavailable  # noqa: F401  (raised here, caught by the phase)
+from common.messages import _
 
 LANG = "chi_sim"
 PSM = "6"                 # one uniform block (see one_column for why)
@@ -45,36 +47,28 @@ _ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 MIN_TEXT_CHARS = 10       # as archive.extract.pdf: fewer visible characters = no text layer
 
 
-class OcrError(Exception):
-    """A page that could not be read; the message is the one-line reason a person sees."""
-
-
-class OcrUnavailable(OcrError):
-    """A tool OCR needs is missing or does not run: not the page's fault, so worth trying again."""
-
-
 # ---------------------------------------------------------------------------- availability
 
 @functools.lru_cache(maxsize=1)
 def tesseract_status() -> str | None:
     """None when tesseract and its Simplified Chinese model are installed, else why not."""
     if shutil.which("tesseract") is None:
-        return ("OCR is off: tesseract is not installed; install the Debian packages "
-                "tesseract-ocr and tesseract-ocr-chi-sim (sudo apt-get install tesseract-ocr tesseract-ocr-chi-sim)")
+        return _("文字识别未启用：未安装 tesseract；请安装 Debian 软件包 tesseract-ocr 和 tesseract-ocr-chi-sim"
+                 "（sudo apt-get install tesseract-ocr tesseract-ocr-chi-sim）")
     try:
         result = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30, env=_ENV)
     except (OSError, subprocess.SubprocessError) as exc:
-        return f"OCR is off: tesseract does not run ({exc}); reinstall the Debian package tesseract-ocr"
+        return _("文字识别未启用：tesseract 无法运行（{exc}）；请重新安装 Debian 软件包 tesseract-ocr").format(exc=exc)
     if LANG not in result.stdout.split():
-        return ("OCR is off: tesseract has no Simplified Chinese model; install the Debian package "
-                "tesseract-ocr-chi-sim (sudo apt-get install tesseract-ocr-chi-sim)")
+        return _("文字识别未启用：tesseract 缺少简体中文模型；请安装 Debian 软件包 tesseract-ocr-chi-sim"
+                 "（sudo apt-get install tesseract-ocr-chi-sim）")
     return None
 
 
 def poppler_status() -> str | None:
     """None when pdftoppm (poppler-utils) can render PDF pages for OCR, else why not."""
     if shutil.which("pdftoppm") is None:
-        return "scanned PDFs cannot be OCRed: pdftoppm is missing; install the Debian package poppler-utils"
+        return _("无法识别扫描版 PDF：缺少 pdftoppm；请安装 Debian 软件包 poppler-utils")
     return None
 
 
@@ -156,13 +150,13 @@ def page_count(path: Path, fmt: str) -> int:
     if fmt == "pdf":
         reader = _open_pdf(path)
         if reader is False:
-            raise OcrError("the PDF cannot be opened to count its pages")
+            raise OcrError(_("PDF 无法打开，无法统计页数"))
         return len(reader.pages)
     try:
         with Image.open(path) as image:
             return getattr(image, "n_frames", 1) or 1
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise OcrError(f"the image cannot be read ({type(exc).__name__}: {exc})") from exc
+        raise OcrError(_("图片无法读取（{kind}：{exc}）").format(kind=type(exc).__name__, exc=exc)) from exc
 
 
 def load_page(path: Path, fmt: str, page: int) -> Image.Image:
@@ -176,7 +170,7 @@ def load_page(path: Path, fmt: str, page: int) -> Image.Image:
             frame.load()
             return frame
     except (OSError, ValueError, EOFError, Image.DecompressionBombError) as exc:
-        raise OcrError(f"page {page} of the image cannot be read ({type(exc).__name__}: {exc})") from exc
+        raise OcrError(_("图片的第 {page} 页无法读取（{kind}：{exc}）").format(page=page, kind=type(exc).__name__, exc=exc)) from exc
 
 
 @functools.lru_cache(maxsize=16)
@@ -204,10 +198,10 @@ def render_pdf_page(path: Path, page: int, dpi: int = RENDER_DPI) -> Image.Image
         result = subprocess.run(["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile", str(path)],
                                 capture_output=True, timeout=RENDER_TIMEOUT, check=False)
     except subprocess.TimeoutExpired:
-        raise OcrError(f"rendering page {page} took longer than {RENDER_TIMEOUT} s") from None
+        raise OcrError(_("渲染第 {page} 页超过 {seconds} 秒").format(page=page, seconds=RENDER_TIMEOUT)) from None
     if result.returncode != 0 or not result.stdout:
         detail = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no image"]
-        raise OcrError(f"page {page} of the PDF cannot be rendered: {detail[0]}")
+        raise OcrError(_("PDF 的第 {page} 页无法渲染：{detail}").format(page=page, detail=detail[0]))
     image = Image.open(io.BytesIO(result.stdout))
     image.load()
     return image
@@ -385,12 +379,12 @@ def _tesseract(image: Image.Image, args: list[str]) -> str:
         result = subprocess.run(["tesseract", "stdin", "stdout", *args], input=buffer.getvalue(),
                                 capture_output=True, timeout=TESSERACT_TIMEOUT, env=_ENV)
     except subprocess.TimeoutExpired:
-        raise OcrError(f"tesseract took longer than {TESSERACT_TIMEOUT} s on the page") from None
+        raise OcrError(_("tesseract 识别这一页超过 {seconds} 秒").format(seconds=TESSERACT_TIMEOUT)) from None
     except OSError as exc:
-        raise OcrUnavailable(f"tesseract cannot be run: {exc}") from exc
+        raise OcrUnavailable(_("tesseract 无法运行：{exc}").format(exc=exc)) from exc
     if result.returncode != 0:
         detail = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit {result.returncode}"]
-        raise OcrError(f"tesseract failed on the page: {detail[0]}")
+        raise OcrError(_("tesseract 识别这一页失败：{detail}").format(detail=detail[0]))
     return result.stdout.decode("utf-8", "replace")
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -31,14 +30,17 @@ from typing import Callable
 
 from archive.index import index_documents
 from archive.progress import Progress
-from archive.catalogue.database import Transaction, log_event, now
+from archive import catalogue
+from archive.catalogue import Transaction, log_event
 from archive.extract import file_title
 from archive.faults import crash_point
-from archive.extract.metadata import read_facts
+from archive.extract import read_facts
 from archive.ocr.engine import OCR_VERSION, OcrError, OcrUnavailable, ocr_page, page_count, pages_needing_ocr, poppler_status, tesseract_status
-from archive.index.backend import SearchBackend
+from archive.index import SearchBackend
 from archive.store import Store
 from archive.workspace import Workspace
+from common.files import atomic_write
+from common.messages import _
 
 MODES = ("auto", "off", "force")
 OCR_NOTE = "OCR 识别"                 # search and show mark documents whose text came from OCR
@@ -82,10 +84,7 @@ class OcrCache:
     @staticmethod
     def _write(path: Path, text: str) -> None:
         # Temporary file + rename: a crash never leaves half a page that a re-run would trust.
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+        atomic_write(path, text)
 
 
 @dataclass
@@ -137,12 +136,12 @@ def run_ocr(ws: Workspace, conn: sqlite3.Connection, backend: SearchBackend, *, 
     mark = _Mark(ws.cache_dir / "ocr" / "checked.json")
     if (reason := tesseract_status()):
         # Said only when something waits; the text PDFs stay unchecked (the mark does not move).
-        waiting = conn.execute("SELECT COUNT(*) FROM documents WHERE status = 'needs_ocr'").fetchone()[0]
+        waiting = catalogue.count_waiting_for_ocr(conn)
         if waiting:
-            summary.skipped_reason = f"{reason} ({waiting} document{'s' * (waiting != 1)} wait for OCR: `dossier docs --needs-ocr`)"
+            summary.skipped_reason = reason + _("（{n} 份文件等待文字识别：见 dossier docs --needs-ocr）").format(n=waiting)
             progress.message(summary.skipped_reason)
         return summary
-    top_id = conn.execute("SELECT COALESCE(MAX(id), 0) FROM documents").fetchone()[0]
+    top_id = catalogue.highest_document_id(conn)
     jobs = _plan(conn, store, mode, mark.through)
     recheck_from = None
     if jobs:
@@ -155,17 +154,10 @@ def run_ocr(ws: Workspace, conn: sqlite3.Connection, backend: SearchBackend, *, 
 
 def _plan(conn: sqlite3.Connection, store: Store, mode: str, checked_through: int) -> list[_Job]:
     """The documents and pages to read, small documents first (then by id: deterministic)."""
-    if mode == "force":
-        rows = conn.execute("SELECT id, sha256, format, title, status FROM documents WHERE status != 'failed' "
-                            "AND (format = 'pdf' OR format LIKE 'image:%') ORDER BY id").fetchall()
-    else:
-        # Text PDFs are checked once (ids only grow: the catalogue never deletes a document).
-        rows = conn.execute("SELECT id, sha256, format, title, status FROM documents WHERE status = 'needs_ocr' "
-                            "OR (status = 'ok' AND format = 'pdf' AND id > ?) ORDER BY id", (checked_through,)).fetchall()
+    # Text PDFs are checked once: the mark remembers how far.
     jobs: list[_Job] = []
-    for row in rows:
-        stored = {r["page"]: (r["text"], r["ocr"]) for r in
-                  conn.execute("SELECT page, text, ocr FROM pages WHERE doc_id = ? ORDER BY page", (row["id"],))}
+    for row in catalogue.ocr_candidates(conn, mode == "force", checked_through):
+        stored = catalogue.stored_pages(conn, row["id"])
         if row["format"] == "pdf" and stored and all(ocr for _, ocr in stored.values()):
             continue                      # read by OCR already (an empty result included)
         path = store.path_for(row["sha256"])
@@ -199,10 +191,7 @@ class _Mark:
     def save(self, doc_id: int) -> None:
         if doc_id == self.through:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"through_doc_id": doc_id}), encoding="utf-8")
-        os.replace(tmp, self.path)
+        atomic_write(self.path, json.dumps({"through_doc_id": doc_id}))
 
 
 class _Runner:
@@ -240,7 +229,7 @@ class _Runner:
         try:
             pending: dict[Future, tuple[_Job, int]] = {pool.submit(self._read, job, page): (job, page) for job, page in todo}
             while pending:
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                finished, _unfinished = wait(pending, return_when=FIRST_COMPLETED)
                 for future in sorted(finished, key=lambda f: (pending[f][0].doc_id, pending[f][1])):
                     job, page = pending.pop(future)
                     text, reason, retry = future.result()
@@ -285,24 +274,12 @@ class _Runner:
         self.summary.failed += [{"id": job.doc_id, "title": job.title, "page": page, "reason": reason}
                                 for page, reason in sorted(job.failures.items()) if page not in job.cached_failures]
         with Transaction(conn):
-            row = conn.execute("SELECT * FROM documents WHERE id = ?", (job.doc_id,)).fetchone()
+            row = catalogue.document_row(conn, job.doc_id)
             if row is None:
                 return
             for page, text in sorted(job.texts.items()):
-                old = conn.execute("SELECT text FROM pages WHERE doc_id = ? AND page = ?", (job.doc_id, page)).fetchone()
-                if not text.strip() and old is not None and old[0].strip():
-                    # OCR saw nothing where the page has some text (a blank page's number, a text layer
-                    # in force mode): keep it. A scan's page is marked read all the same, so it is not
-                    # read again; a text PDF's page is not OCR text.
-                    conn.execute("UPDATE pages SET ocr = ? WHERE doc_id = ? AND page = ?",
-                                 (int(row["status"] == "needs_ocr"), job.doc_id, page))
-                    continue
-                conn.execute("INSERT OR REPLACE INTO pages (doc_id, page, text, ocr) VALUES (?, ?, ?, 1)",
-                             (job.doc_id, page, text))
-            pages, chars, read = conn.execute(
-                "SELECT COUNT(*), COALESCE(SUM(LENGTH(text)), 0), COALESCE(SUM(ocr = 1 AND TRIM(text) != ''), 0) "
-                "FROM pages WHERE doc_id = ?", (job.doc_id,)).fetchone()
-            text = "\n".join(r[0] for r in conn.execute("SELECT text FROM pages WHERE doc_id = ? ORDER BY page", (job.doc_id,)))
+                catalogue.put_ocr_page(conn, job.doc_id, page, text, scan=row["status"] == "needs_ocr")
+            pages, chars, read, text = catalogue.page_totals(conn, job.doc_id)
             status = row["status"]
             if status == "needs_ocr" and any(c.isalnum() for c in text) and not job.failures:
                 status = "ok"
@@ -311,10 +288,10 @@ class _Runner:
                 notes.append(OCR_NOTE)
             if job.failures:
                 failed = sorted(job.failures.items())
-                notes.append(f"OCR failed on page {failed[0][0]}: {failed[0][1]}"
-                             + (f" (and {len(failed) - 1} more pages; `--ocr force` retries)" if len(failed) > 1 else ""))
+                notes.append(_("第 {page} 页文字识别失败：{reason}").format(page=failed[0][0], reason=failed[0][1])
+                             + (_("（另有 {n} 页；--ocr force 会重试）").format(n=len(failed) - 1) if len(failed) > 1 else ""))
             elif status == "needs_ocr":
-                notes.append("OCR found no text (a photo without captions, or blank pages?)")
+                notes.append(_("文字识别没有找到文字（没有文字的照片，或空白页？）"))
             # A PDF's page count is its own; an image has as many pages as frames were read.
             self._update_document(row, text, status, notes, row["pages"] if job.fmt == "pdf" else pages, chars)
             log_event(conn, "ocr", job.doc_id, pages=sorted(job.texts), failed=sorted(job.failures), status=status)
@@ -327,17 +304,13 @@ class _Runner:
     def _update_document(self, row: sqlite3.Row, text: str, status: str, notes: list[str], pages: int, chars: int) -> None:
         """Status, notes, counts, and the facts the text now shows where the catalogue had none."""
         facts = read_facts(text)
-        names = {file_title(r[0]) for r in self.conn.execute("SELECT name FROM sources WHERE doc_id = ?", (row["id"],))}
+        names = {file_title(name) for name in catalogue.source_names(self.conn, row["id"])}
         # A scan's title was its file name only because it had no text; a title read from the
         # page is what the extractor would have chosen for a text document.
         title = facts.title[:200] if facts.title and row["status"] == "needs_ocr" and row["title"] in names else row["title"]
-        self.conn.execute(
-            """UPDATE documents SET status = ?, notes = ?, pages = ?, chars = ?, title = ?,
-                   doc_number = COALESCE(doc_number, ?), issuer = COALESCE(issuer, ?), doc_date = COALESCE(doc_date, ?),
-                   dates = CASE WHEN dates = '[]' THEN ? ELSE dates END, indexed = 0, updated_at = ?
-               WHERE id = ?""",
-            (status, json.dumps(notes, ensure_ascii=False), pages, chars, title, facts.doc_number, facts.issuer,
-             facts.doc_date, json.dumps(facts.dates), now(), row["id"]))
+        catalogue.update_after_ocr(self.conn, row["id"], status=status, notes=notes, pages=pages, chars=chars,
+                                   title=title, doc_number=facts.doc_number, issuer=facts.issuer,
+                                   doc_date=facts.doc_date, dates=facts.dates)
 
     def _flush_index(self, force: bool) -> None:
         if self.unindexed and (force or time.monotonic() - self.last_index >= INDEX_EVERY):

@@ -22,6 +22,7 @@ from docx.shared import Mm, Pt
 from docx.text.run import Run
 
 from dossier.build import wordml as wordml
+from common.files import atomic_write
 
 BODY = "仿宋_GB2312"        # 3号仿宋: body text
 TITLE = "方正小标宋简体"      # 2号小标宋: titles
@@ -58,15 +59,13 @@ def fontconfig_file(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "fonts.conf"
     if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        tmp = path.with_name(f".fonts.conf.{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+        atomic_write(path, text)
     return path
 
 
-def soffice_env(cache_dir: Path, home: Path) -> dict[str, str]:
-    """Environment for a LibreOffice run: private HOME and the GB → Noto font mapping."""
-    env = {**os.environ, "HOME": str(home)}
+def soffice_env(cache_dir: Path) -> dict[str, str]:
+    """Environment for a LibreOffice run: the GB → Noto font mapping."""
+    env = dict(os.environ)
     if Path("/etc/fonts/fonts.conf").is_file():    # only where fontconfig is the font system
         env["FONTCONFIG_FILE"] = str(fontconfig_file(cache_dir / "fontconfig"))
     return env

@@ -9,7 +9,6 @@ or a second volume holding the same file, converts nothing.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import subprocess
 import tempfile
@@ -17,10 +16,11 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from archive.extract.legacy import soffice_binary
-from archive.extract.plain import decode_text
+from archive.extract import decode_text
 
 from dossier.build.fonts import soffice_env
+from common.files import atomic_write
+from common.office import run_soffice, soffice_binary
 
 CONVERT_VERSION = 1             # bump when conversions must be redone (fonts, options)
 SOFFICE_TIMEOUT_BASE = 120      # seconds for LibreOffice to start...
@@ -31,14 +31,6 @@ OFFICE_SUFFIX = {"docx": "docx", "doc": "doc", "wps": "doc", "rtf": "rtf", "xlsx
                  "xls": "xls", "txt": "txt", "csv": "csv", "html": "html"}
 TEXT_FORMATS = {"txt", "csv"}
 CAPTION_FONT = "STSong-Light"   # Adobe's standard CJK font: nothing to embed, every viewer has it
-
-
-def _atomic_copy(data: bytes, target: Path) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
-    return target
 
 
 def pdf_pages(path: Path) -> int:
@@ -94,7 +86,7 @@ class Converter:
                 if produced is None or pdf_pages(produced) == 0:
                     self.errors[sha] = "LibreOffice 未能将该文件转换为 PDF（文件可能已损坏）"
                 else:
-                    _atomic_copy(produced.read_bytes(), self.cached(sha))
+                    atomic_write(self.cached(sha), produced.read_bytes())
 
     def pdf_for(self, sha256: str, fmt: str, original: Path, caption: str = "") -> Path | None:
         """The PDF of an original: itself, its cached conversion, or None (see `errors`)."""
@@ -117,7 +109,7 @@ class Converter:
         except Exception as exc:  # Pillow raises many types on damaged images
             self.errors[sha256] = f"图片无法读取（{type(exc).__name__}）"
             return None
-        return _atomic_copy(data, target)
+        return atomic_write(target, data)
 
     def placeholder(self, title: str, reason: str) -> bytes:
         """One A4 page saying which document should be here and why it is not."""
@@ -135,11 +127,11 @@ class Converter:
                 sources = []
                 for key, data in sorted(todo.items()):
                     sources.append(Path(tmp) / "in" / f"{key}.docx")
-                    _atomic_copy(data, sources[-1])
+                    atomic_write(sources[-1], data, sync=False)
                 results = self._run_batch(sources, Path(tmp))
                 for key in todo:
                     if key in results and pdf_pages(results[key]):
-                        _atomic_copy(results[key].read_bytes(), store / f"{key}.pdf")
+                        atomic_write(store / f"{key}.pdf", results[key].read_bytes())
         return [store / f"{k}.pdf" if (store / f"{k}.pdf").is_file() else None for k in keys]
 
     # ------------------------------------------------------------ LibreOffice
@@ -148,25 +140,17 @@ class Converter:
         """Convert all sources; on failure retry those missing one at a time. stem -> PDF."""
         out = tmp / "out"
         out.mkdir(exist_ok=True)
-        self._soffice(sources, out, tmp)
+        self._soffice(sources, out)
         missing = [s for s in sources if not (out / f"{s.stem}.pdf").is_file()]
         if len(sources) > 1 and missing:
             for source in missing:
-                self._soffice([source], out, tmp)
+                self._soffice([source], out)
         return {s.stem: out / f"{s.stem}.pdf" for s in sources if (out / f"{s.stem}.pdf").is_file()}
 
-    def _soffice(self, sources: list[Path], out: Path, tmp: Path) -> None:
-        profile = Path(tempfile.mkdtemp(prefix="profile-", dir=tmp))
-        try:
-            subprocess.run(
-                [self.soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-                 "--convert-to", "pdf", "--outdir", str(out), *map(str, sources)],
-                capture_output=True, check=False, env=soffice_env(self.cache_dir, profile),
-                timeout=SOFFICE_TIMEOUT_BASE + SOFFICE_TIMEOUT_PER_FILE * len(sources))
-        except subprocess.TimeoutExpired:
-            pass        # what was converted before the hang is kept; the rest is retried or reported
-        finally:
-            shutil.rmtree(profile, ignore_errors=True)
+    def _soffice(self, sources: list[Path], out: Path) -> None:
+        # What was converted before a failure or a hang is kept; the rest is retried or reported.
+        run_soffice(sources, "pdf", out, binary=self.soffice, env=soffice_env(self.cache_dir),
+                    timeout=SOFFICE_TIMEOUT_BASE + SOFFICE_TIMEOUT_PER_FILE * len(sources))
 
     # ------------------------------------------------------------ page images
 
@@ -185,7 +169,7 @@ class Converter:
             except subprocess.TimeoutExpired:
                 return None
             produced = Path(tmp) / "page.png"
-            return _atomic_copy(produced.read_bytes(), target) if produced.is_file() else None
+            return atomic_write(target, produced.read_bytes()) if produced.is_file() else None
 
 
 # ---------------------------------------------------------------- reportlab pages

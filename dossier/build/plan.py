@@ -14,7 +14,8 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 
-from dossier.systems.model import EVIDENCE_KINDS, Indicator, System, normalize_code
+from archive import catalogue
+from dossier.systems import EVIDENCE_KINDS, Indicator, System, normalize_code
 
 FORMAT_VERSION = "1"      # bump when the layout of the volumes changes: every volume is rebuilt
 
@@ -130,11 +131,8 @@ def _sort_key(row: dict) -> tuple:
 
 def tagged_documents(conn: sqlite3.Connection) -> dict[str, list[int]]:
     """Indicator code (normalised) → ids of the documents it may hold (tag not rejected, not failed)."""
-    rows = conn.execute(
-        """SELECT t.code, t.doc_id FROM tags t JOIN documents d ON d.id = t.doc_id
-           WHERE t.status IN ('auto', 'accepted') AND d.status != 'failed'""")
     result: dict[str, set[int]] = {}
-    for code, doc_id in rows:
+    for code, doc_id in catalogue.filed_tags(conn):
         result.setdefault(normalize_code(code), set()).add(doc_id)
     return {code: sorted(ids) for code, ids in result.items()}
 
@@ -142,16 +140,14 @@ def tagged_documents(conn: sqlite3.Connection) -> dict[str, list[int]]:
 def _rows(conn: sqlite3.Connection, ids: list[int]) -> list[dict]:
     rows = []
     for doc_id in ids:
-        doc = conn.execute(
-            """SELECT id, sha256, format, title, department, pages, doc_number, issuer, doc_date, kind, status
-               FROM documents WHERE id = ?""", (doc_id,)).fetchone()
-        if doc is None:
+        loaded = catalogue.volume_document(conn, doc_id)
+        if loaded is None:
             continue
-        years = tuple(r[0] for r in conn.execute("SELECT year FROM doc_years WHERE doc_id = ? ORDER BY year", (doc_id,)))
+        doc, years = loaded.row, loaded.years
         if not years and doc["doc_date"]:
             years = (int(doc["doc_date"][:4]),)      # years not yet detected: the date of issue
         digest = hashlib.sha256()
-        for (text,) in conn.execute("SELECT text FROM pages WHERE doc_id = ? ORDER BY page", (doc_id,)):
+        for text in loaded.pages:
             digest.update(text.encode("utf-8") + b"\f")
         row = dict(doc)
         row.update(years=years, text_sha256=digest.hexdigest(), group=group_of(doc["title"], doc["kind"], doc["format"]))

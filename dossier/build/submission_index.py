@@ -12,7 +12,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
 from dossier.build import fonts as fonts
-from dossier.systems.model import EVIDENCE_LABELS
+from dossier.systems import EVIDENCE_LABELS
+from common.files import atomic_write
 
 INDEX_STEM = "总目录"
 COLUMNS = ("序号", "指标编号", "指标名称", "牵头单位", "文件件数", "页数", "统计数据缺少年度", "活动材料缺少年度", "卷宗文件")
@@ -127,15 +128,11 @@ def index_notes(rows: list[IndexRow]) -> list[str]:
 
 def write_submission_index(rows: list[IndexRow], system_name: str, out_dir: Path, compiled: dt.date) -> list[Path]:
     """Write 总目录.xlsx and 总目录.docx (only when their bytes change); returns both paths."""
-    import os
-
     outputs = []
     for suffix, data in ((".xlsx", index_xlsx(rows, system_name, compiled)),
                          (".docx", index_docx(rows, system_name, compiled, index_notes(rows)))):
         path = out_dir / f"{INDEX_STEM}{suffix}"
         if not path.is_file() or path.read_bytes() != data:
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, path)
+            atomic_write(path, data)
         outputs.append(path)
     return outputs

@@ -27,7 +27,7 @@ from dossier.build import fonts as fonts
 
 from dossier.build import wordml as wordml
 from dossier.build.fonts import BODY, HEADING, KAI, TITLE
-from dossier.systems.model import EVIDENCE_LABELS
+from dossier.systems import EVIDENCE_LABELS
 from dossier.build.plan import GROUP_LABELS, PlannedDoc, VolumePlan
 
 MAX_DOC_CHARS = 30_000        # text of one document shown in the docx; the rest is in the original

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -26,6 +25,7 @@ from pypdf.generic import ArrayObject, ByteStringObject
 from dossier.build.pdf_convert import Converter
 from dossier.build.volume_docx import Numbering, VolumeContext, front_matter_docx, note_docx
 from dossier.build.plan import PlannedDoc, VolumePlan
+from common.files import atomic_write
 
 
 @dataclass
@@ -165,8 +165,6 @@ def assemble(lay: PdfLayout, front_pdf: Path | None, note_pdf: Path | None, out_
     writer._ID = ArrayObject([ident, ident])
     buffer = io.BytesIO()
     writer.write(buffer)
-    tmp = out_path.with_name(f".{out_path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(buffer.getvalue())
-    os.replace(tmp, out_path)
+    atomic_write(out_path, buffer.getvalue())
     return PdfVolumeInfo(pages=body_end - front, physical_pages=len(writer.pages), front_pages=front,
                          starts=starts, numbering=lay.numbering, problems=problems)

@@ -22,26 +22,23 @@ from pathlib import Path
 from typing import Callable
 
 from archive import catalogue
-from archive.errors import DossierError
+from common.errors import BuildError
 from archive.store import Store
 from archive.workspace import Workspace
 
 from dossier.build.pdf_convert import Converter
 from dossier.build.submission_index import IndexRow, write_submission_index
-from dossier.systems.model import System
+from dossier.systems import System
 from dossier.build.volume_docx import VolumeContext, build_volume_docx
 from dossier.build.volume_pdf import PdfLayout, assemble, layout, matter_docx
 from dossier.build.plan import FORMAT_VERSION, PlannedDoc, VolumePlan, plan_volumes
+from common.files import atomic_path, atomic_write, remove_stale_temporaries
 
 MANIFEST = ".dossier-build.json"
 FORMATS = ("docx", "pdf")
 MAX_STEM = 80                     # characters: Windows paths stay under 260 with a deep out folder
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 _Item = tuple[VolumePlan, VolumeContext, str, str]     # plan, context, fingerprint, file stem
-
-
-class BuildError(DossierError):
-    """A build that cannot start: bad formats, an output folder that cannot be written."""
 
 
 @dataclass
@@ -58,25 +55,6 @@ def safe_stem(code: str, name: str) -> str:
     stem = _UNSAFE.sub("_", f"{code} {name}")
     stem = re.sub(r"\s+", " ", stem).strip()[:MAX_STEM].rstrip(" .")
     return stem or "volume"
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
-def _clean_leftovers(out_dir: Path) -> None:
-    """Remove temporary files of builds that were killed (".<name>.<pid>.tmp", pid gone)."""
-    for path in out_dir.glob(".*.tmp"):
-        pid = path.name.rsplit(".", 2)[-2]
-        if pid.isdigit() and int(pid) != os.getpid():
-            try:
-                os.kill(int(pid), 0)
-            except ProcessLookupError:
-                path.unlink(missing_ok=True)
-            except PermissionError:
-                pass                      # alive, run by another user
 
 
 def compile_date(given: dt.date | None = None) -> dt.date:
@@ -103,11 +81,11 @@ class _Source:
         self.conn, self.store, self.converter = conn, store, converter
 
     def pages(self, doc: PlannedDoc) -> list[str]:
-        return [r[0] for r in self.conn.execute("SELECT text FROM pages WHERE doc_id = ? ORDER BY page", (doc.doc_id,))]
+        return catalogue.page_texts(self.conn, doc.doc_id)
 
     def ocr_pages(self, doc: PlannedDoc) -> set[int]:
         """Pages whose text OCR read: a reviewer should see the scan itself, not our reading."""
-        return {r[0] for r in self.conn.execute("SELECT page FROM pages WHERE doc_id = ? AND ocr = 1", (doc.doc_id,))}
+        return catalogue.ocr_pages(self.conn, doc.doc_id)
 
     def page_image(self, doc: PlannedDoc, page: int) -> Path | None:
         return self.converter.page_image(self.store.path_for(doc.sha256), doc.sha256, page)
@@ -124,10 +102,8 @@ class _Source:
                 frame = image.convert("RGB") if image.mode not in ("RGB", "L") else image.copy()
         except Exception:  # a damaged image is shown as a note, never a failed build
             return None
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        frame.save(tmp, "PNG")
-        os.replace(tmp, target)
+        with atomic_path(target) as tmp:
+            frame.save(tmp, "PNG")
         return target
 
 
@@ -145,7 +121,7 @@ def _save_manifest(out_dir: Path, manifest: dict) -> None:
     data = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
     path = out_dir / MANIFEST
     if not path.is_file() or path.read_bytes() != data:      # an unchanged build touches nothing
-        _write_atomic(path, data)
+        atomic_write(path, data)
 
 
 def _fresh(out_dir: Path, entry: dict | None, fingerprint: str, has_soffice: bool) -> bool:
@@ -179,7 +155,7 @@ def build_volumes(ws: Workspace, conn: sqlite3.Connection, system: System, codes
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BuildError(f"无法创建输出文件夹 {out_dir}：{exc.strerror or exc}") from exc
-    _clean_leftovers(out_dir)
+    remove_stale_temporaries(out_dir)
     plans, skipped = plan_volumes(conn, system, codes, missing)
     result = BuildResult(skipped=skipped)
     converter = converter or Converter(ws.cache_dir)
@@ -205,18 +181,10 @@ def build_volumes(ws: Workspace, conn: sqlite3.Connection, system: System, codes
                      pages_estimate=sum(d.pages_estimate for d in plan.documents), missing=plan.missing,
                      years=plan.years_covered, stem=stem, fingerprint=fingerprint)
 
-    def write_docx(n: int, item: _Item, data: bytes) -> None:
-        plan, _, fingerprint, stem = item
-        say(f"[{n}/{len(todo['docx'])}] {plan.code} {plan.name}：生成 Word 卷")
-        path = out_dir / f"{stem}.docx"
-        _replace_old(out_dir, volumes[plan.code].get("docx"), path)
-        _write_atomic(path, data)
-        volumes[plan.code]["docx"] = {"fingerprint": fingerprint, "file": path.name, "size": path.stat().st_size}
-        _save_manifest(out_dir, manifest)
-
-    _render_docx(todo["docx"], ws.catalog_path, _Source(conn, store, converter), write_docx)
-    if todo["pdf"]:
-        _build_pdfs(todo["pdf"], out_dir, converter, store, manifest, result, say)
+    job = _Job(out_dir, ws.catalog_path, _Source(conn, store, converter), manifest, result, say)
+    for fmt, write in VOLUME_WRITERS.items():
+        if todo[fmt]:
+            write(todo[fmt], job)
 
     if codes is None:
         _drop_stale(out_dir, manifest, {p.code for p in plans}, result)
@@ -232,6 +200,33 @@ def build_volumes(ws: Workspace, conn: sqlite3.Connection, system: System, codes
 
 PARALLEL_MIN_DOCS = 50    # below this many documents, starting worker processes costs more than it saves
 _worker_source: _Source | None = None
+
+
+@dataclass
+class _Job:
+    """What every volume writer needs of the build under way."""
+
+    out_dir: Path
+    catalog_path: Path
+    source: _Source
+    manifest: dict
+    result: BuildResult
+    say: Callable[[str], None]
+
+
+def _write_docx_volumes(items: list[_Item], job: _Job) -> None:
+    volumes = job.manifest["volumes"]
+
+    def write(n: int, item: _Item, data: bytes) -> None:
+        plan, _ctx, fingerprint, stem = item
+        job.say(f"[{n}/{len(items)}] {plan.code} {plan.name}：生成 Word 卷")
+        path = job.out_dir / f"{stem}.docx"
+        _replace_old(job.out_dir, volumes[plan.code].get("docx"), path)
+        atomic_write(path, data)
+        volumes[plan.code]["docx"] = {"fingerprint": fingerprint, "file": path.name, "size": path.stat().st_size}
+        _save_manifest(job.out_dir, job.manifest)
+
+    _render_docx(items, job.catalog_path, job.source, write)
 
 
 def _render_docx(items: list[_Item], catalog_path: Path, source: _Source,
@@ -270,10 +265,11 @@ def _docx_in_worker(plan: VolumePlan, ctx: VolumeContext) -> bytes:
     return build_volume_docx(plan, ctx, _worker_source)
 
 
-def _build_pdfs(items, out_dir: Path, converter: Converter, store: Store, manifest: dict,
-                result: BuildResult, say: Callable[[str], None]) -> None:
+def _write_pdf_volumes(items: list[_Item], job: _Job) -> None:
     """Pass 1: convert every original (one LibreOffice run) and count pages. Pass 2: draw the
     catalogues with those page numbers (one more run) and merge each volume."""
+    out_dir, converter, store, manifest = job.out_dir, job.source.converter, job.source.store, job.manifest
+    result, say = job.result, job.say
     say(f"转换原件为 PDF（{sum(len(p.documents) for p, *_ in items)} 件）")
     converter.prepare([(d.sha256, d.format, store.path_for(d.sha256)) for plan, *_ in items for d in plan.documents])
     layouts: list[PdfLayout] = [layout(plan, converter, lambda d: store.path_for(d.sha256)) for plan, *_ in items]
@@ -294,6 +290,11 @@ def _build_pdfs(items, out_dir: Path, converter: Converter, store: Store, manife
             "pages": info.pages, "front_pages": info.front_pages, "problems": info.problems,
             "starts": {str(seq): first for seq, (first, _) in info.numbering.items()}}
         _save_manifest(out_dir, manifest)
+
+
+# The writers of each volume format, in the order they run; a new format is one writer here.
+VOLUME_WRITERS: dict[str, Callable[[list[_Item], _Job], None]] = {"docx": _write_docx_volumes,
+                                                                 "pdf": _write_pdf_volumes}
 
 
 def _replace_old(out_dir: Path, entry: dict | None, new_path: Path) -> None:
@@ -328,3 +329,4 @@ def _index_rows(system: System, volumes: dict) -> list[IndexRow]:
                              documents=entry["documents"], pages=pdf["pages"] if exact else entry["pages_estimate"],
                              pages_exact=exact, missing=entry.get("missing"), files=files))
     return rows
+assert FORMATS == tuple(VOLUME_WRITERS), "every format in FORMATS has its writer"

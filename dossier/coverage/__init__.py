@@ -1,0 +1,9 @@
+"""Coverage: per indicator, kind and year, what is present and what is missing, and who owes it;
+the 材料审核记录表 and the workspace's status."""
+from dossier.coverage.report import (KINDS, CoverageReport, IndicatorCoverage, KindCoverage, completeness,
+                                     compute_coverage, required_years)
+from dossier.coverage.status import workspace_status
+from dossier.coverage.xlsx import write_review_table
+
+__all__ = ["KINDS", "CoverageReport", "IndicatorCoverage", "KindCoverage", "completeness", "compute_coverage",
+           "required_years", "workspace_status", "write_review_table"]

@@ -14,8 +14,9 @@ import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from archive import catalogue
 from archive.workspace import Config
-from dossier.systems.model import Indicator, System
+from dossier.systems import Indicator, System
 
 KINDS = ("statistics", "activity")
 
@@ -83,15 +84,6 @@ class CoverageReport:
         return dict(sorted(owed.items()))
 
 
-def _evidence_rows(conn: sqlite3.Connection):
-    """(code, doc_id, kind, tag status, year|None) for every counting tag — one query for all."""
-    return conn.execute(
-        """SELECT t.code, d.id, d.kind, t.status, y.year
-           FROM tags t JOIN documents d ON d.id = t.doc_id
-           LEFT JOIN doc_years y ON y.doc_id = d.id
-           WHERE t.status != 'rejected' AND d.status != 'failed'""")
-
-
 def compute_coverage(conn: sqlite3.Connection, system: System, config: Config, *,
                      department: str | None = None, missing_only: bool = False,
                      alias=lambda name: name) -> CoverageReport:
@@ -103,7 +95,7 @@ def compute_coverage(conn: sqlite3.Connection, system: System, config: Config, *
     docs: dict[str, set[int]] = defaultdict(set)
     unkinded: dict[str, set[int]] = defaultdict(set)
     cells: dict[tuple[str, str, int], set[str]] = defaultdict(set)    # (code, kind, year) -> tag statuses
-    for code, doc_id, kind, status, year in _evidence_rows(conn):
+    for code, doc_id, kind, status, year in catalogue.evidence_rows(conn):
         docs[code].add(doc_id)
         if kind is None:
             unkinded[code].add(doc_id)

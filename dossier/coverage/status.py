@@ -4,10 +4,11 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
+from archive import catalogue
 from archive.workspace import Workspace
 from dossier.coverage.report import CoverageReport, compute_coverage, completeness
-from dossier.judge.review import review_queue
-from dossier.systems.model import System
+from dossier.judge import review_queue
+from dossier.systems import System
 
 
 def _per_department(report: CoverageReport) -> dict[str, float]:
@@ -25,8 +26,7 @@ def workspace_status(ws: Workspace, conn: sqlite3.Connection, system: System, to
     """The design.md status shape plus needs_ocr, per-department completeness and overdue."""
     config = ws.config
     report = compute_coverage(conn, system, config, alias=ws.department_name)
-    counts = dict(conn.execute("SELECT status, COUNT(*) FROM documents GROUP BY status").fetchall())
-    unreadable = conn.execute("SELECT COUNT(*) FROM failures").fetchone()[0]
+    counts, unreadable = catalogue.status_counts(conn)
     today = today or dt.date.today()
     days_left = (config.deadline - today).days if config.deadline else None
     return {

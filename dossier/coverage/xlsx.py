@@ -1,7 +1,6 @@
 """The 材料审核记录表 as .xlsx: per indicator, what each department owes, a year matrix."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -9,6 +8,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from dossier.coverage.report import CoverageReport
+from common.files import atomic_path
 
 KIND_LABEL = {"statistics": "统计数据", "activity": "活动材料"}
 STATUS_LABEL = {"complete": "齐全", "partial": "部分缺失", "missing": "缺失"}
@@ -69,12 +69,9 @@ def write_review_table(report: CoverageReport, path: Path) -> Path:
             for dept, entries in report.owed_by_department().items() for item, kind, years in entries]
     _sheet(wb, "部门待补材料", ["责任单位", "指标", "材料类型", "缺少年份"], owed, [18, 40, 10, 20])
     _matrix(wb, report)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    wb.save(tmp)
-    os.replace(tmp, path)
-    return path
+    with atomic_path(Path(path)) as tmp:
+        wb.save(tmp)
+    return Path(path)
 
 
 def _matrix(wb, report: CoverageReport) -> None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 import sqlite3
 
-from archive.catalogue.database import Transaction
-from archive.catalogue.decisions import AutoTag, Change, set_auto_kind, set_auto_tags, set_auto_years
+from archive import catalogue
+from archive.catalogue import AutoTag, Change, set_auto_kind, set_auto_tags, set_auto_years
 from dossier.judge.kinds import detect_kind
-from dossier.systems.model import System
+from dossier.systems import System
 from dossier.judge.tagging import Tagger
 from dossier.judge.years import detect_years
 
@@ -53,14 +53,12 @@ def tagging_paths(paths: list[str], department: str | None) -> list[str]:
 
 
 def _document(conn: sqlite3.Connection, doc_id: int):
-    row = conn.execute("SELECT id, title, department, status, doc_date, table_ratio FROM documents WHERE id = ?",
-                       (doc_id,)).fetchone()
-    if row is None or row["status"] == "failed":
+    loaded = catalogue.judging_input(conn, doc_id)
+    if loaded is None:
         return None
-    text = "\n".join(r[0] for r in conn.execute("SELECT text FROM pages WHERE doc_id = ? ORDER BY page", (doc_id,)))
-    sources = conn.execute("SELECT path, department FROM sources WHERE doc_id = ? ORDER BY id", (doc_id,)).fetchall()
-    paths = [p for s in sources for p in tagging_paths([s["path"]], s["department"] or row["department"])]
-    return row, text, paths
+    row = loaded.row
+    paths = [p for path, dept in loaded.sources for p in tagging_paths([path], dept or row["department"])]
+    return row, loaded.text, paths
 
 
 def _years(title: str, text: str, paths: list[str], issue_date: str | None) -> tuple[list[int], str, str]:
@@ -105,16 +103,13 @@ def retag(conn: sqlite3.Connection, system: System, *, dry_run: bool = False,
     """Re-run the automatic pass on all (or the given) documents in one transaction; with
     dry_run the transaction is rolled back, so the result says what would change."""
     if dry_run:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with catalogue.rolled_back(conn):
             return _retag(conn, system, doc_ids)
-        finally:
-            conn.execute("ROLLBACK")
-    with Transaction(conn):
+    with catalogue.Transaction(conn):
         return _retag(conn, system, doc_ids)
 
 
 def _retag(conn: sqlite3.Connection, system: System, doc_ids: list[int] | None) -> list[Change]:
     if doc_ids is None:
-        doc_ids = [r[0] for r in conn.execute("SELECT id FROM documents WHERE status != 'failed' ORDER BY id")]
+        doc_ids = catalogue.readable_ids(conn)
     return classify_documents(conn, system, doc_ids)

@@ -14,7 +14,8 @@ import sqlite3
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
-from dossier.systems.model import EVIDENCE_LABELS, System
+from archive import catalogue
+from dossier.systems import EVIDENCE_LABELS, System
 from dossier.judge.tagging import Tagger, has_text_evidence
 
 LOW_CONFIDENCE = 0.5        # automatic tags below this are shown to a person
@@ -43,21 +44,9 @@ def required_window(system_ind, kind: str, assessment_year: int, required_years:
     return list(range(assessment_year - n, assessment_year))
 
 
-def _load(conn: sqlite3.Connection):
-    docs = conn.execute("""SELECT id, title, department, kind, kind_source, kind_confidence FROM documents
-                           WHERE status != 'failed' ORDER BY id""").fetchall()
-    tags: dict[int, list[sqlite3.Row]] = defaultdict(list)
-    for row in conn.execute("SELECT doc_id, code, source, confidence, status, reason FROM tags ORDER BY doc_id, code"):
-        tags[row["doc_id"]].append(row)
-    years: dict[int, list[sqlite3.Row]] = defaultdict(list)
-    for row in conn.execute("SELECT doc_id, year, source FROM doc_years ORDER BY doc_id, year"):
-        years[row["doc_id"]].append(row)
-    return docs, tags, years
-
-
 def _document_text(conn: sqlite3.Connection, doc_id: int) -> tuple[str, list[str]]:
-    text = "\n".join(r[0] for r in conn.execute("SELECT text FROM pages WHERE doc_id = ? ORDER BY page", (doc_id,)))
-    paths = [r[0] for r in conn.execute("SELECT path FROM sources WHERE doc_id = ? ORDER BY id", (doc_id,))]
+    text = catalogue.document_text(conn, doc_id)
+    paths = catalogue.source_paths(conn, doc_id)
     return text, paths
 
 
@@ -66,7 +55,7 @@ def review_queue(conn: sqlite3.Connection, system: System, assessment_year: int,
     """Documents whose tags, years or kind need a person, ordered by how much a decision helps coverage."""
     from dossier.judge.classify import tagger_for, tagging_paths   # classify imports the decision writers
 
-    docs, tags, years = _load(conn)
+    docs, tags, years = catalogue.review_rows(conn)
     known = {ind.code: ind for ind in system.indicators()}
     windows = {(code, kind): set(required_window(ind, kind, assessment_year, required_years))
                for code, ind in known.items() for kind in ind.evidence}

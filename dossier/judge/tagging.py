@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from archive.textnorm import normalize_text
-from dossier.systems.model import Indicator, System, derive_keywords, parse_code
+from dossier.systems import Indicator, System, derive_keywords, parse_code
 
 MIN_CONFIDENCE = 0.30   # below this a tag is a guess: review can show it, tagging does not make it
 RELATIVE_CUT = 0.45     # a second tag must score at least this share of the best one

@@ -21,7 +21,7 @@ from typing import Any, Sequence
 import yaml
 from jsonschema import Draft202012Validator
 
-from archive.errors import IndicatorSystemError
+from common.errors import IndicatorSystemError
 from schemas import SCHEMAS_DIR
 
 MATERIAL_REVIEW = "材料审核"

@@ -8,7 +8,6 @@ gives back a validated System; export then import gives back the same indicators
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import unicodedata
 import zipfile
@@ -20,7 +19,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils.exceptions import InvalidFileException
 
-from archive.errors import IndicatorSystemError
+from common.errors import IndicatorSystemError
+from common.files import atomic_path, atomic_write
 from dossier.systems.model import MATERIAL_REVIEW, EVIDENCE_LABELS, System, derive_keywords, normalize_code, parse_code, validate_data
 
 HEADERS = ["测评项目", "测评内容", "指标编号", "指标名称", "测评标准", "测评方法", "材料类型", "关键词", "牵头单位"]
@@ -62,19 +62,6 @@ def _evidence_text(evidence: tuple[str, ...]) -> str:
     return "、".join(EVIDENCE_LABELS[e] for e in evidence)
 
 
-def _atomic_save(write, path: Path) -> None:
-    """Write through a temporary file beside ``path`` so a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def export_system_xlsx(system: System, path: Path) -> None:
     """One row per indicator under the Chinese HEADERS; a second sheet keeps id/name/version."""
     wb = Workbook()
@@ -99,7 +86,8 @@ def export_system_xlsx(system: System, path: Path) -> None:
     for label, key in INFO_ROWS:
         info.append([label, str(getattr(system, key, None) or system.data.get(key) or "")])
     info.column_dimensions["A"].width, info.column_dimensions["B"].width = 12, 60
-    _atomic_save(wb.save, Path(path))
+    with atomic_path(Path(path)) as tmp:
+        wb.save(tmp)
 
 
 # ---------------------------------------------------------------- reading cells
@@ -366,5 +354,5 @@ def save_system(system: System, dest_dir: Path) -> Path:
     target = Path(dest_dir) / f"{system.id}.yaml"
     text = (f"# 测评体系 {system.id}（{system.name}），格式见 dossier 的 schemas/system.schema.json\n"
             + yaml.safe_dump(system.data, allow_unicode=True, sort_keys=False, width=1000))
-    _atomic_save(lambda tmp: tmp.write_text(text, encoding="utf-8"), target)
+    atomic_write(target, text)
     return target

@@ -1,0 +1,85 @@
+"""Operations on the archive: create a workspace, ingest, list, show, search, verify, reindex."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Callable
+
+from archive import catalogue
+from archive.catalogue import DocumentFilter
+from archive.index import open_index, ready_index, rebuild_index
+from archive.ingest import IngestSummary, ingest as run_ingest
+from archive.locking import workspace_lock
+from archive.progress import Progress
+from archive.search import SearchPage, search_page
+from archive.store import Store
+from archive.verify import VerifyReport, verify as run_verify
+from archive.workspace import Workspace, init_workspace
+from dossier.judge import classify_documents
+from dossier.operations._common import connection, system_of
+from dossier.systems import load_system
+
+
+def init(directory: Path, *, system_id: str = "civilized-city", assessment_year: int | None = None,
+         deadline: dt.date | None = None) -> tuple[Workspace, bool]:
+    """Create a workspace in `directory` (or reopen it); returns it and whether it is new."""
+    load_system(system_id, [Path(directory).expanduser() / "systems"])   # an unknown id fails here, clearly
+    ws, created = init_workspace(Path(directory), system=system_id, assessment_year=assessment_year,
+                                 deadline=deadline)
+    catalogue.connect(ws.catalog_path).close()
+    return ws, created
+
+
+def ingest(ws: Workspace, sources: list[Path], *, department: str | None = None, workers: int | None = None,
+           ocr: str = "auto", wait: float = 30, progress: Progress | None = None) -> IngestSummary:
+    """Ingest files and folders, then judge every new document (years, kind, tags)."""
+    system = system_of(ws)
+    return run_ingest(ws, list(sources), department=department, progress=progress, workers=workers,
+                      lock_wait=wait, after_insert=lambda conn, ids: classify_documents(conn, system, ids), ocr=ocr)
+
+
+def _with_alias(ws: Workspace, f: DocumentFilter) -> DocumentFilter:
+    f.department = ws.department_name(f.department)
+    return f
+
+
+def list_docs(ws: Workspace, f: DocumentFilter | None = None) -> list[dict]:
+    """Documents in the `docs --json` shape; the department filter understands aliases."""
+    with connection(ws) as conn:
+        return catalogue.list_documents(conn, _with_alias(ws, f or DocumentFilter()))
+
+
+def show(ws: Workspace, ref: str) -> dict:
+    """One document (id or sha256 prefix) in full: metadata, sources, tags, years, text head."""
+    with connection(ws) as conn:
+        return catalogue.document_detail(conn, catalogue.resolve_doc(conn, ref))
+
+
+def search(ws: Workspace, query: str, f: DocumentFilter | None = None, limit: int | None = 20) -> SearchPage:
+    """Every document matching `query`, best first, with snippets for the first `limit`."""
+    with connection(ws) as conn:
+        backend = ready_index(ws, conn)
+        try:
+            return search_page(conn, backend, query, _with_alias(ws, f or DocumentFilter()), limit=limit)
+        finally:
+            backend.close()
+
+
+def verify(ws: Workspace, *, deep: bool = False) -> VerifyReport:
+    """Whether the store, the catalogue and the index agree (deep: re-hash every original)."""
+    with connection(ws) as conn:
+        backend = open_index(ws)
+        try:
+            return run_verify(conn, Store(ws.store_dir), backend, deep=deep)
+        finally:
+            backend.close()
+
+
+def reindex(ws: Workspace, on_wait: Callable[[str], None] | None = None) -> int:
+    """Rebuild the index from the catalogue; returns how many documents it holds."""
+    with workspace_lock(ws.lock_path, "reindex", on_wait=on_wait), connection(ws) as conn:
+        backend = open_index(ws)
+        try:
+            return rebuild_index(conn, backend)
+        finally:
+            backend.close()

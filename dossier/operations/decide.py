@@ -1,0 +1,63 @@
+"""A person's decisions and the automatic pass: tag, retag, the review queue."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from archive import catalogue
+from archive.locking import workspace_lock
+from archive.workspace import Workspace
+from dossier.judge import ReviewItem, retag as run_retag, review_queue
+from dossier.operations._common import connection, system_of
+
+
+def tag(ws: Workspace, ref: str, *, add: tuple[str, ...] = (), remove: tuple[str, ...] = (),
+        years: tuple[int, ...] = (), kind: str | None = None,
+        on_wait: Callable[[str], None] | None = None) -> dict:
+    """Record a person's decision on one document, all in one transaction; returns the document
+    as `show` does. Codes are checked against the workspace's system first."""
+    system = system_of(ws)
+    adds = [system.indicator(code).code for code in add]
+    removes = [system.indicator(code).code for code in remove]
+    with workspace_lock(ws.lock_path, "tag", on_wait=on_wait), connection(ws) as conn:
+        doc_id = catalogue.resolve_doc(conn, ref)
+        with catalogue.Transaction(conn):
+            for code in adds:
+                catalogue.add_manual_tag(conn, doc_id, code)
+            for code in removes:
+                catalogue.remove_manual_tag(conn, doc_id, code)
+            if years:
+                catalogue.set_manual_years(conn, doc_id, list(years))
+            if kind:
+                catalogue.set_manual_kind(conn, doc_id, kind)
+        return catalogue.document_detail(conn, doc_id)
+
+
+@dataclass
+class RetagChange:
+    id: int
+    title: str
+    added: list[str]
+    removed: list[str]
+    years: tuple[list[int], list[int]] | None
+    kind: tuple[str | None, str | None] | None
+
+    def as_json(self) -> dict:
+        return {"id": self.id, "title": self.title, "added": self.added, "removed": self.removed,
+                "years": self.years, "kind": self.kind}
+
+
+def retag(ws: Workspace, *, dry_run: bool = False, on_wait: Callable[[str], None] | None = None) -> list[RetagChange]:
+    """Re-run the automatic pass on every document; a person's decisions stay. With dry_run
+    nothing is written and the result says what would change."""
+    system = system_of(ws)
+    with workspace_lock(ws.lock_path, "retag", on_wait=on_wait), connection(ws) as conn:
+        changes = run_retag(conn, system, dry_run=dry_run)
+        return [RetagChange(c.doc_id, catalogue.document_title(conn, c.doc_id) or "", c.added, c.removed,
+                            c.years, c.kind) for c in changes]
+
+
+def review(ws: Workspace) -> list[ReviewItem]:
+    """Documents a person should look at, the most useful decision first."""
+    with connection(ws) as conn:
+        return review_queue(conn, system_of(ws), ws.config.assessment_year, ws.config.required_years)
