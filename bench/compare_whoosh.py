@@ -24,7 +24,7 @@ import whoosh  # noqa: E402
 
 from archive.index import IndexedText  # noqa: E402
 from archive.textnorm import CJK_CLASS  # noqa: E402
-from archive.index import WhooshBackend  # noqa: E402
+from archive.index import open_index_at  # noqa: E402
 
 PHRASES = ["志愿服务活动", "注册志愿者人数", "未成年人思想道德建设", "文明交通劝导", "公共文化服务体系",
            "社区志愿服务站", "学雷锋志愿服务", "文明城市创建工作", "市民文明素质", "城市管理综合执法",
@@ -46,7 +46,7 @@ def main() -> None:
     rng = random.Random(3)
     texts = corpus(args.docs, rng)
     with tempfile.TemporaryDirectory() as tmp:
-        backend = WhooshBackend(Path(tmp) / "ix")
+        backend = open_index_at(Path(tmp) / "ix", "whoosh")
         start = time.perf_counter()
         backend.rebuild(IndexedText(i, f"材料{i}", t) for i, t in enumerate(texts))
         index_s = time.perf_counter() - start

@@ -31,11 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 from archive import catalogue  # noqa: E402
 from archive.extract import extract_document  # noqa: E402
-from archive.ingest import ingest  # noqa: E402
-from archive.search import search_page  # noqa: E402
 from archive.ingest import walk_sources  # noqa: E402
-from archive.index import WhooshBackend  # noqa: E402
-from archive.workspace import init_workspace  # noqa: E402
+from dossier import operations as ops  # noqa: E402
 
 SEARCH_PAGE = 20        # hits with snippets, as `dossier search` shows by default
 TARGETS = {"ingest_docs_per_s": 50, "ingest_floor_ratio": 1.5, "search_p95_ms": 50, "search_speedup_vs_grep": 20,
@@ -76,12 +73,9 @@ def extraction_floor(src: Path, workers: int) -> float:
 
 
 def _texts(conn) -> dict[int, str]:
-    texts: dict[int, list[str]] = {}
-    for doc_id, title in conn.execute("SELECT id, title FROM documents"):
-        texts[doc_id] = [title]
-    for doc_id, text in conn.execute("SELECT doc_id, text FROM pages ORDER BY doc_id, page"):
-        texts[doc_id].append(text)
-    return {k: "\n".join(v) for k, v in texts.items()}
+    """Title and text of every document, as ripgrep and the recall check see them."""
+    return {doc_id: f"{title}\n{text}" for doc_id, title, text in
+            catalogue.titled_texts(conn, catalogue.all_document_ids(conn))}
 
 
 def _grep_tool() -> list[str]:
@@ -91,16 +85,19 @@ def _grep_tool() -> list[str]:
 
 
 def measure_search(ws, queries: list[str], text_dir: Path, texts: dict[int, str]) -> dict:
-    conn = catalogue.connect(ws.catalog_path)
-    backend = WhooshBackend(ws.index_dir)
+    with ops.searching(ws) as search:   # the index stays open, as in a long-lived process
+        return _measure_search(search, queries, text_dir, texts)
+
+
+def _measure_search(search, queries: list[str], text_dir: Path, texts: dict[int, str]) -> dict:
     engine_ms, grep_ms, engine_found, grep_found, relevant = [], [], 0, 0, 0
     tool = _grep_tool()
-    search_page(conn, backend, queries[0])  # open the index once, as a long-lived process would
+    search(queries[0])
     for query in queries:
         truth = {doc_id for doc_id, text in texts.items() if query in text}
         t0 = time.perf_counter()
         # What `dossier search` does: every match, ranked, and the snippets of the first page.
-        hits = set(search_page(conn, backend, query, limit=SEARCH_PAGE).ids)
+        hits = set(search(query, limit=SEARCH_PAGE).ids)
         engine_ms.append((time.perf_counter() - t0) * 1000)
         t0 = time.perf_counter()
         result = subprocess.run([*tool, query, str(text_dir)], capture_output=True, text=True)
@@ -109,8 +106,6 @@ def measure_search(ws, queries: list[str], text_dir: Path, texts: dict[int, str]
         relevant += len(truth)
         engine_found += len(truth & hits)
         grep_found += len(truth & grep_hits)
-    backend.close()
-    conn.close()
     engine_ms.sort()
     grep_ms.sort()
 
@@ -126,26 +121,10 @@ def measure_search(ws, queries: list[str], text_dir: Path, texts: dict[int, str]
 
 
 def measure_build(ws, formats: set[str]) -> tuple[float, int]:
-    from dossier.build import build_volumes
-    from dossier.systems import load_system
-
-    conn = catalogue.connect(ws.catalog_path)
-    system = load_system(ws.config.system, [ws.systems_dir])
+    """`dossier build` as a user runs it (missing years from coverage included)."""
     start = time.perf_counter()
-    result = build_volumes(ws, conn, system, None, ws.out_dir / "卷宗", formats)
-    elapsed = time.perf_counter() - start
-    conn.close()
-    return elapsed, len(result.built)
-
-
-def _after_insert():
-    try:
-        from dossier.judge import classify_documents
-        from dossier.systems import load_system
-    except ImportError:
-        return None
-    system = load_system("civilized-city")
-    return lambda conn, ids: classify_documents(conn, system, ids)
+    outcome = ops.build(ws, formats=formats)
+    return time.perf_counter() - start, len(outcome.result.built)
 
 
 def run(docs: int, keep: Path | None, pdf: bool, workers: int) -> dict:
@@ -164,10 +143,11 @@ def run(docs: int, keep: Path | None, pdf: bool, workers: int) -> dict:
     figures["floor_cpu_s"] = round(_cpu_seconds()[1] - before[1], 1)
     ws_root = base / "ws"
     shutil.rmtree(ws_root, ignore_errors=True)
-    ws, _ = init_workspace(ws_root, assessment_year=2026)
+    ws, _ = ops.init(ws_root, assessment_year=2026)
     before = _cpu_seconds()
     t0 = time.perf_counter()
-    summary = ingest(ws, [src], workers=workers, after_insert=_after_insert())
+    # `dossier ingest` (judging included) with OCR off: OCR has its own benchmark (ocr_cer.py).
+    summary = ops.ingest(ws, [src], workers=workers, ocr="off")
     ingest_s = time.perf_counter() - t0
     after = _cpu_seconds()
     # Where ingest's processor time goes: this process (catalogue, tagging, index writing) and
@@ -180,7 +160,7 @@ def run(docs: int, keep: Path | None, pdf: bool, workers: int) -> dict:
                    ingest_floor_ratio=round(ingest_s / figures["floor_s"], 2))
     figures["peak_rss_ingest_mib"] = _peak_rss_mib()
     t0 = time.perf_counter()
-    again = ingest(ws, [src], workers=workers)
+    again = ops.ingest(ws, [src], workers=workers, ocr="off")
     figures["reingest_s"] = round(time.perf_counter() - t0, 2)
     figures["reingest_added"] = again.added
     conn = catalogue.connect(ws.catalog_path)

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from archive import catalogue
 from archive.catalogue import DocumentFilter
@@ -55,14 +56,28 @@ def show(ws: Workspace, ref: str) -> dict:
         return catalogue.document_detail(conn, catalogue.resolve_doc(conn, ref))
 
 
-def search(ws: Workspace, query: str, f: DocumentFilter | None = None, limit: int | None = 20) -> SearchPage:
-    """Every document matching `query`, best first, with snippets for the first `limit`."""
+Searcher = Callable[..., SearchPage]
+
+
+@contextmanager
+def searching(ws: Workspace) -> Iterator[Searcher]:
+    """`search(query, filter=None, limit=20)` with the catalogue and the index kept open between
+    queries, for a long-lived front end (the web workbench, the benchmark)."""
     with connection(ws) as conn:
         backend = ready_index(ws, conn)
-        try:
+
+        def run(query: str, f: DocumentFilter | None = None, limit: int | None = 20) -> SearchPage:
             return search_page(conn, backend, query, _with_alias(ws, f or DocumentFilter()), limit=limit)
+        try:
+            yield run
         finally:
             backend.close()
+
+
+def search(ws: Workspace, query: str, f: DocumentFilter | None = None, limit: int | None = 20) -> SearchPage:
+    """Every document matching `query`, best first, with snippets for the first `limit`."""
+    with searching(ws) as run:
+        return run(query, f, limit)
 
 
 def verify(ws: Workspace, *, deep: bool = False) -> VerifyReport:
