@@ -33,6 +33,7 @@ from dossier.build.volume_docx import VolumeContext, build_volume_docx
 from dossier.build.volume_pdf import PdfLayout, assemble, layout, matter_docx
 from dossier.build.plan import FORMAT_VERSION, PlannedDoc, VolumePlan, plan_volumes
 from common.files import atomic_path, atomic_write, remove_stale_temporaries
+from common.messages import _
 
 MANIFEST = ".dossier-build.json"
 FORMATS = ("docx", "pdf")
@@ -148,13 +149,13 @@ def build_volumes(ws: Workspace, conn: sqlite3.Connection, system: System, codes
     """
     unknown = set(formats) - set(FORMATS)
     if unknown or not formats:
-        raise BuildError(f"未知的输出格式：{'、'.join(sorted(unknown)) or '（空）'}；可用 docx、pdf")
+        raise BuildError(_("未知的输出格式：{given}；可用 docx、pdf").format(given="、".join(sorted(unknown)) or _("（空）")))
     say = progress or (lambda _: None)
     out_dir = Path(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BuildError(f"无法创建输出文件夹 {out_dir}：{exc.strerror or exc}") from exc
+        raise BuildError(_("无法创建输出文件夹 {folder}：{why}").format(folder=out_dir, why=exc.strerror or exc)) from exc
     remove_stale_temporaries(out_dir)
     plans, skipped = plan_volumes(conn, system, codes, missing)
     result = BuildResult(skipped=skipped)
@@ -219,7 +220,7 @@ def _write_docx_volumes(items: list[_Item], job: _Job) -> None:
 
     def write(n: int, item: _Item, data: bytes) -> None:
         plan, _ctx, fingerprint, stem = item
-        job.say(f"[{n}/{len(items)}] {plan.code} {plan.name}：生成 Word 卷")
+        job.say(f"[{n}/{len(items)}] " + _("{code} {name}：生成 Word 卷").format(code=plan.code, name=plan.name))
         path = job.out_dir / f"{stem}.docx"
         _replace_old(job.out_dir, volumes[plan.code].get("docx"), path)
         atomic_write(path, data)
@@ -270,21 +271,21 @@ def _write_pdf_volumes(items: list[_Item], job: _Job) -> None:
     catalogues with those page numbers (one more run) and merge each volume."""
     out_dir, converter, store, manifest = job.out_dir, job.source.converter, job.source.store, job.manifest
     result, say = job.result, job.say
-    say(f"转换原件为 PDF（{sum(len(p.documents) for p, *_ in items)} 件）")
+    say(_("转换原件为 PDF（{n} 件）").format(n=sum(len(p.documents) for p, *_rest in items)))
     converter.prepare([(d.sha256, d.format, store.path_for(d.sha256)) for plan, *_ in items for d in plan.documents])
     layouts: list[PdfLayout] = [layout(plan, converter, lambda d: store.path_for(d.sha256)) for plan, *_ in items]
-    say("生成封面、卷内文件目录和备考表")
+    say(_("生成封面、卷内文件目录和备考表"))
     matters = [matter_docx(lay, ctx) for lay, (_, ctx, _, _) in zip(layouts, items)]
     rendered = converter.docx_to_pdf([data for pair in matters for data in pair])
     if not converter.has_soffice:
-        result.warnings.append("未安装 LibreOffice：PDF 卷中缺少封面、卷内文件目录、备考表和需要转换的 Word/Excel/文本原件（已用说明页占位）；Word 卷完整。")
+        result.warnings.append(_("未安装 LibreOffice：PDF 卷中缺少封面、卷内文件目录、备考表和需要转换的 Word/Excel/文本原件（已用说明页占位）；Word 卷完整。"))
     for n, (lay, (plan, ctx, fingerprint, stem)) in enumerate(zip(layouts, items)):
-        say(f"[{n + 1}/{len(items)}] {plan.code} {plan.name}：合并 PDF 卷")
+        say(f"[{n + 1}/{len(items)}] " + _("{code} {name}：合并 PDF 卷").format(code=plan.code, name=plan.name))
         path = out_dir / f"{stem}.pdf"
         _replace_old(out_dir, manifest["volumes"][plan.code].get("pdf"), path)
         info = assemble(lay, rendered[2 * n], rendered[2 * n + 1], path, ctx.compiled, fingerprint)
         if info.problems and converter.has_soffice:
-            result.warnings.append(f"{plan.code} PDF 卷缺少：{'；'.join(info.problems)}")
+            result.warnings.append(_("{code} PDF 卷缺少：{missing}").format(code=plan.code, missing="；".join(info.problems)))
         manifest["volumes"][plan.code]["pdf"] = {
             "fingerprint": fingerprint, "file": path.name, "size": path.stat().st_size, "complete": info.complete,
             "pages": info.pages, "front_pages": info.front_pages, "problems": info.problems,
@@ -312,7 +313,7 @@ def _drop_stale(out_dir: Path, manifest: dict, current: set[str], result: BuildR
             name = (entry.get(fmt) or {}).get("file")
             if name and (out_dir / name).is_file():
                 (out_dir / name).unlink()
-        result.warnings.append(f"{code} 已没有归入的材料，删除了它的旧卷宗")
+        result.warnings.append(_("{code} 已没有归入的材料，删除了它的旧卷宗").format(code=code))
 
 
 def _index_rows(system: System, volumes: dict) -> list[IndexRow]:

@@ -23,6 +23,7 @@ from jsonschema import Draft202012Validator
 
 from common.errors import IndicatorSystemError
 from schemas import SCHEMAS_DIR
+from common.messages import _
 
 MATERIAL_REVIEW = "材料审核"
 EVIDENCE_KINDS = ("statistics", "activity")
@@ -208,7 +209,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 
     def construct_mapping(self, node, deep=False):  # noqa: D102 (PyYAML hook)
         seen: set = set()
-        for key_node, _ in node.value:
+        for key_node, _value in node.value:
             key = self.construct_object(key_node, deep=deep)
             if isinstance(key, (str, int, float, bool)) and key in seen:
                 raise yaml.constructor.ConstructorError(
@@ -425,8 +426,8 @@ def load_system_file(path: Path) -> System:
     if not problems:
         problems = [f"{path}: {p}" for p in validate_data(data)]
     if problems:
-        more = f"（共 {len(problems)} 处问题）" if len(problems) > 1 else ""
-        raise IndicatorSystemError(f"测评体系文件无效{more}：{problems[0]}", problems)
+        more = _("（共 {n} 处问题）").format(n=len(problems)) if len(problems) > 1 else ""
+        raise IndicatorSystemError(_("测评体系文件无效{more}：{problem}").format(more=more, problem=problems[0]), problems)
     system = System.from_data(data, path)
     if key is not None:
         _CACHE[key] = (stamp, system)
@@ -473,7 +474,7 @@ def list_systems(extra_dirs: Sequence[Path] = ()) -> list[System]:
     a system there with a built-in's id replaces it. Raises when a file is invalid."""
     systems, problems = _scan(extra_dirs)
     if problems:
-        raise IndicatorSystemError(f"有测评体系文件无法读取：{problems[0]}", problems)
+        raise IndicatorSystemError(_("有测评体系文件无法读取：{problem}").format(problem=problems[0]), problems)
     return list(systems.values())
 
 
@@ -483,7 +484,7 @@ def load_system(system_id: str, extra_dirs: Sequence[Path] = ()) -> System:
     wanted = str(system_id).strip()
     if wanted in systems:
         return systems[wanted]
-    message = f"未知的测评体系 “{system_id}”；可用的有：{'、'.join(systems) or '（无）'}"
+    message = _("未知的测评体系 “{id}”；可用的有：{known}").format(id=system_id, known="、".join(systems) or _("（无）"))
     if problems:
-        message += f"；另有 {len(problems)} 处文件问题，如：{problems[0]}"
+        message += _("；另有 {n} 处文件问题，如：{problem}").format(n=len(problems), problem=problems[0])
     raise IndicatorSystemError(message, problems)

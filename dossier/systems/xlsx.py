@@ -22,6 +22,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from common.errors import IndicatorSystemError
 from common.files import atomic_path, atomic_write
 from dossier.systems.model import MATERIAL_REVIEW, EVIDENCE_LABELS, System, derive_keywords, normalize_code, parse_code, validate_data
+from common.messages import _
 
 HEADERS = ["测评项目", "测评内容", "指标编号", "指标名称", "测评标准", "测评方法", "材料类型", "关键词", "牵头单位"]
 INFO_SHEET = "体系信息"
@@ -280,10 +281,10 @@ def _open_workbook(path: Path):
     try:
         return load_workbook(path, data_only=True)
     except FileNotFoundError:
-        raise IndicatorSystemError(f"{path}: 文件不存在") from None
+        raise IndicatorSystemError(_("{path}: 文件不存在").format(path=path)) from None
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise IndicatorSystemError(f"{path}: 不是可读取的 Excel（.xlsx）文件；.xls 请先在 Excel/WPS 中另存为 .xlsx"
-                                   f"（{exc.__class__.__name__}）") from None
+        raise IndicatorSystemError(_("{path}: 不是可读取的 Excel（.xlsx）文件；.xls 请先在 Excel/WPS 中另存为 .xlsx（{kind}）").format(
+            path=path, kind=exc.__class__.__name__)) from None
 
 
 def _read_info(wb) -> dict[str, str]:
@@ -305,11 +306,11 @@ def _data_sheet(wb, path: Path) -> tuple[list[list[Any]], int, dict[str, int]]:
         if found:
             missing = [h for h in _REQUIRED if h not in found[1]]
             if missing:
-                raise IndicatorSystemError(f"{path.name}: 工作表“{ws.title}”第{found[0] + 1}行的表头缺少列："
-                                           f"{'、'.join(missing)}（需要的列：{'、'.join(HEADERS)}）")
+                raise IndicatorSystemError(_("{name}: 工作表“{sheet}”第{row}行的表头缺少列：{missing}（需要的列：{needed}）").format(
+                    name=path.name, sheet=ws.title, row=found[0] + 1, missing="、".join(missing), needed="、".join(HEADERS)))
             return rows, found[0], found[1]
-    raise IndicatorSystemError(f"{path.name}: 找不到表头：各工作表前 {_HEADER_SCAN_ROWS} 行中都没有“指标编号”列"
-                               f"（需要的列：{'、'.join(HEADERS)}）")
+    raise IndicatorSystemError(_("{name}: 找不到表头：各工作表前 {rows} 行中都没有“指标编号”列（需要的列：{needed}）").format(
+        name=path.name, rows=_HEADER_SCAN_ROWS, needed="、".join(HEADERS)))
 
 
 def _slug(text: str) -> str:
@@ -332,8 +333,8 @@ def import_system_xlsx(path: Path, system_id: str | None = None) -> System:
     if not reader.problems and not parts:
         reader.problems.append(f"第{header + 2}行起没有任何指标行")
     if reader.problems:
-        raise IndicatorSystemError(f"{path.name} 有 {len(reader.problems)} 处问题：{reader.problems[0]}",
-                                   reader.problems)
+        raise IndicatorSystemError(_("{name} 有 {n} 处问题：{problem}").format(
+            name=path.name, n=len(reader.problems), problem=reader.problems[0]), reader.problems)
     title = next((_line(v) for row in rows[:header] for v in row if _line(v)), "")
     data: dict[str, Any] = {"id": system_id or info.get("id") or _slug(path.stem),
                             "name": info.get("name") or title or path.stem,
@@ -342,7 +343,8 @@ def import_system_xlsx(path: Path, system_id: str | None = None) -> System:
                             "parts": parts}
     problems = validate_data(data)
     if problems:
-        raise IndicatorSystemError(f"{path.name} 导入后的测评体系无效：{problems[0]}", problems)
+        raise IndicatorSystemError(_("{name} 导入后的测评体系无效：{problem}").format(name=path.name, problem=problems[0]),
+                                   problems)
     return System.from_data(data)
 
 
@@ -350,7 +352,7 @@ def save_system(system: System, dest_dir: Path) -> Path:
     """Write ``<dest_dir>/<id>.yaml`` atomically (a workspace's systems/ folder); returns the path."""
     problems = validate_data(system.data)
     if problems:
-        raise IndicatorSystemError(f"测评体系 {system.id} 无效，未保存：{problems[0]}", problems)
+        raise IndicatorSystemError(_("测评体系 {id} 无效，未保存：{problem}").format(id=system.id, problem=problems[0]), problems)
     target = Path(dest_dir) / f"{system.id}.yaml"
     text = (f"# 测评体系 {system.id}（{system.name}），格式见 dossier 的 schemas/system.schema.json\n"
             + yaml.safe_dump(system.data, allow_unicode=True, sort_keys=False, width=1000))
