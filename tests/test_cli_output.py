@@ -128,3 +128,10 @@ def test_user_errors_are_one_chinese_line(city):
         "错误：检索式“志愿 AND”中的 AND 后面缺少词语；要检索这个词本身，请加引号：\"AND\"\n"
     out = _run(city, "tag", "1", "--add", "Ⅲ-999", code=1)
     assert out.startswith("错误：测评体系 civilized-city（全国文明城市测评体系）中没有指标 “Ⅲ-999”") and out.count("\n") == 1
+
+
+def test_usage_errors_are_chinese_too(city):
+    out = _run(city, "search", "--year", "abc", "志愿", code=2)
+    assert "错误：'--year' 的值无效" in out and "用法：" in out and "Usage" not in out
+    assert "错误：缺少参数 'DOC'" in _run(city, "show", code=2)
+    assert "显示本帮助后退出。" in _run(city, "show", "--help")

@@ -10,6 +10,9 @@ from rich.console import Console
 
 from common.errors import DiskFull, DossierError, is_disk_full
 from common.messages import _
+from dossier.console import click_zh
+
+click_zh.install()
 
 out = Console(highlight=False, soft_wrap=True)
 if not out.is_terminal:
