@@ -87,7 +87,7 @@ def _parse_config(path: Path) -> Config:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise WorkspaceError(f"cannot read {path}: {exc}") from exc
+        raise WorkspaceError(_("无法读取 {path}：{why}").format(path=path, why=exc.strerror or exc)) from exc
     except tomllib.TOMLDecodeError as exc:
         raise WorkspaceError(_("{path} 不是有效的 TOML（{exc}）：请改正这个文件").format(path=path, exc=exc)) from exc
     cfg = Config()
@@ -110,7 +110,7 @@ def _parse_config(path: Path) -> Config:
         if kind in years:
             value = years[kind]
             if not isinstance(value, int) or value < 1:
-                raise WorkspaceError(f"{path}: required_years.{kind} must be a whole number ≥ 1")
+                raise WorkspaceError(_("{path}：required_years.{kind} 必须是不小于 1 的整数").format(path=path, kind=kind))
             cfg.required_years[kind] = value
     aliases = raw.get("departments", {}).get("aliases", {})
     if not isinstance(aliases, dict):
@@ -119,7 +119,7 @@ def _parse_config(path: Path) -> Config:
     cfg.max_file_mb = int(raw.get("ingest", {}).get("max_file_mb", cfg.max_file_mb))
     build = raw.get("build", {})
     if not isinstance(build, dict):
-        raise WorkspaceError(f"{path}: [build] must be a table (fonds, retention, compiler, checker)")
+        raise WorkspaceError(_("{path}：[build] 必须是一个表（fonds、retention、compiler、checker）").format(path=path))
     cfg.build = {str(k): str(v).strip() for k, v in build.items()}
     return cfg
 

@@ -149,3 +149,15 @@ def test_the_rules_catch_a_breach(tmp_path):
     assert _allowed("dossier.judge.classify", "archive.catalogue.Transaction")
     assert not _allowed("cli", "archive.catalogue.connect")
     assert _face_of("archive.index.whoosh_engine.WhooshBackend") == "archive.index"
+
+
+def test_every_message_is_a_literal_the_catalogue_can_collect():
+    """`_()` takes one string literal (placeholders filled by .format after the lookup), so that
+    gettext/Babel extraction finds every message and a translation can reorder placeholders."""
+    bad = []
+    for path in _sources(*LIBRARY, "cli.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_":
+                if len(node.args) != 1 or not (isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                    bad.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert bad == []
