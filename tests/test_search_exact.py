@@ -189,3 +189,21 @@ def test_an_operator_without_its_word_is_refused_with_a_reason(corpus, query):
     conn, backend, _ = corpus
     with pytest.raises(SearchError, match="缺少词语"):
         search(conn, backend, query)
+
+
+def test_an_index_the_machine_cannot_read_is_reported_and_kept(corpus, tmp_path):
+    """A transient error of the machine (here: the format file is a folder, so reading it fails
+    with an OSError other than "not found") must not look like damage: no rebuild, nothing deleted."""
+    _conn, backend, _texts = corpus
+    copy = tmp_path / "ix"
+    shutil.copytree(backend.folder, copy)
+    format_file = copy / "dossier-index.json"
+    format_file.rename(copy / "saved.json")
+    format_file.mkdir()
+    backend = WhooshBackend(copy)
+    with pytest.raises(SearchError, match="暂时无法读取"):
+        backend.needs_rebuild()
+    assert (copy / "saved.json").is_file() and any(p.suffix == ".toc" for p in copy.iterdir())
+    format_file.rmdir()
+    (copy / "saved.json").rename(format_file)
+    assert not WhooshBackend(copy).needs_rebuild()      # once readable, the same index serves again
