@@ -27,7 +27,7 @@ from common.messages import _
 
 MATERIAL_REVIEW = "材料审核"
 EVIDENCE_KINDS = ("statistics", "activity")
-EVIDENCE_LABELS = {"statistics": "统计数据", "activity": "活动材料"}
+EVIDENCE_LABELS = {"statistics": _("统计数据"), "activity": _("活动材料")}
 SYSTEM_SUFFIXES = (".yaml", ".yml", ".json")
 
 # After NFKC, Ⅲ is "III" and full-width dashes/digits are ASCII. The optional prefix
@@ -171,19 +171,20 @@ class System:
         raise IndicatorSystemError(self._unknown_code_message(str(code).strip(), wanted))
 
     def _unknown_code_message(self, given: str, wanted: str) -> str:
-        where = f"测评体系 {self.id}（{self.name}）"
+        where = _("测评体系 {id}（{name}）").format(id=self.id, name=self.name)
         if not wanted:
-            return f"指标编号为空；{where}的指标编号形如 {self._flat[0].code}"
+            return _("指标编号为空；{where}的指标编号形如 {example}").format(where=where, example=self._flat[0].code)
         for part in self.data["parts"]:
             if normalize_code(part["code"]) == wanted:
-                return f"{wanted} 是{where}的测评项目“{part['name']}”，不是测评指标"
+                return _("{code} 是{where}的测评项目“{name}”，不是测评指标").format(code=wanted, where=where, name=part["name"])
             for content in part["contents"]:
                 if normalize_code(content["code"]) == wanted:
-                    return f"{wanted} 是{where}的测评内容“{content['name']}”，不是测评指标"
+                    return _("{code} 是{where}的测评内容“{name}”，不是测评指标").format(
+                        code=wanted, where=where, name=content["name"])
         close = difflib.get_close_matches(wanted, list(self._by_code), n=3, cutoff=0.6)
-        hint = (f"相近的编号：{'、'.join(close)}" if close
-                else f"编号从 {self._flat[0].code} 到 {self._flat[-1].code}")
-        return f"{where}中没有指标 “{given}”；{hint}"
+        hint = (_("相近的编号：{codes}").format(codes="、".join(close)) if close
+                else _("编号从 {first} 到 {last}").format(first=self._flat[0].code, last=self._flat[-1].code))
+        return _("{where}中没有指标 “{given}”；{hint}").format(where=where, given=given, hint=hint)
 
     def counts(self) -> dict[str, int]:
         """Numbers of parts, contents, indicators and material-review indicators."""
@@ -213,21 +214,21 @@ class _UniqueKeyLoader(yaml.SafeLoader):
             key = self.construct_object(key_node, deep=deep)
             if isinstance(key, (str, int, float, bool)) and key in seen:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"字段 {key} 在同一处写了两次", key_node.start_mark)
+                    None, None, _("字段 {key} 在同一处写了两次").format(key=key), key_node.start_mark)
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
 
 _YAML_PROBLEMS = {
-    "mapping values are not allowed here": "这里不能出现“键: 值”（常见原因：缩进不对，或文本中的冒号没有加引号）",
-    "could not find expected ':'": "缺少冒号“:”",
-    "did not find expected key": "缩进不一致或缺少键",
-    "did not find expected '-' indicator": "列表项缩进不一致",
-    "found character '\\t' that cannot start any token": "含有制表符（YAML 只能用空格缩进）",
-    "found undefined alias": "引用了未定义的别名",
-    "found unexpected end of stream": "文件意外结束（引号或括号没有闭合）",
-    "expected ',' or ']'": "方括号列表没有闭合（缺少“]”或“,”）",
-    "expected ',' or '}'": "花括号映射没有闭合（缺少“}”或“,”）",
+    "mapping values are not allowed here": _("这里不能出现“键: 值”（常见原因：缩进不对，或文本中的冒号没有加引号）"),
+    "could not find expected ':'": _("缺少冒号“:”"),
+    "did not find expected key": _("缩进不一致或缺少键"),
+    "did not find expected '-' indicator": _("列表项缩进不一致"),
+    "found character '\\t' that cannot start any token": _("含有制表符（YAML 只能用空格缩进）"),
+    "found undefined alias": _("引用了未定义的别名"),
+    "found unexpected end of stream": _("文件意外结束（引号或括号没有闭合）"),
+    "expected ',' or ']'": _("方括号列表没有闭合（缺少“]”或“,”）"),
+    "expected ',' or '}'": _("花括号映射没有闭合（缺少“}”或“,”）"),
 }
 
 
@@ -235,9 +236,9 @@ def _yaml_problem(exc: yaml.YAMLError) -> str:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
     text = next((zh for en, zh in _YAML_PROBLEMS.items() if problem.startswith(en)), problem)
-    if not text.startswith("字段"):
-        text = f"YAML 语法错误：{text}"
-    return f"第{mark.line + 1}行第{mark.column + 1}列: {text}" if mark else text
+    if not problem.startswith("字段"):        # our own duplicate-key problem says what it is
+        text = _("YAML 语法错误：{problem}").format(problem=text)
+    return _("第{line}行第{column}列: {problem}").format(line=mark.line + 1, column=mark.column + 1, problem=text) if mark else text
 
 
 def read_system_data(path: Path) -> tuple[Any, list[str]]:
@@ -246,16 +247,17 @@ def read_system_data(path: Path) -> tuple[Any, list[str]]:
     try:
         text = path.read_text(encoding="utf-8-sig")  # -sig: files saved by Windows editors
     except FileNotFoundError:
-        return None, [f"{path}: 文件不存在"]
+        return None, [_("{path}: 文件不存在").format(path=path)]
     except UnicodeDecodeError:
-        return None, [f"{path}: 文件不是 UTF-8 编码，请另存为 UTF-8 后再试"]
+        return None, [_("{path}: 文件不是 UTF-8 编码，请另存为 UTF-8 后再试").format(path=path)]
     except OSError as exc:
-        return None, [f"{path}: 无法读取文件（{exc.strerror or exc}）"]
+        return None, [_("{path}: 无法读取文件（{why}）").format(path=path, why=exc.strerror or exc)]
     if path.suffix.lower() == ".json":
         try:
             return json.loads(text), []
         except json.JSONDecodeError as exc:
-            return None, [f"{path}: 第{exc.lineno}行第{exc.colno}列: JSON 语法错误：{exc.msg}"]
+            return None, [_("{path}: 第{line}行第{column}列: JSON 语法错误：{problem}").format(
+                path=path, line=exc.lineno, column=exc.colno, problem=exc.msg)]
     try:
         return yaml.load(text, Loader=_UniqueKeyLoader), []
     except yaml.YAMLError as exc:
@@ -264,13 +266,13 @@ def read_system_data(path: Path) -> tuple[Any, list[str]]:
 
 # ---------------------------------------------------------------- validating
 
-_LABELS = {"id": "体系编号", "name": "名称", "version": "版本", "parts": "测评项目", "contents": "测评内容",
-           "indicators": "测评指标", "code": "编号", "standard": "测评标准", "methods": "测评方法",
-           "evidence": "材料类型", "evidence_kind": "材料类别", "keywords": "关键词",
-           "lead_department": "牵头单位", "required_years": "要求年数",
-           "statistics": "统计数据", "activity": "活动材料"}
-_TYPES = {"string": "文本", "integer": "整数", "number": "数字", "array": "列表",
-          "object": "映射（键: 值）", "boolean": "布尔值", "null": "空值"}
+_LABELS = {"id": _("体系编号"), "name": _("名称"), "version": _("版本"), "parts": _("测评项目"), "contents": _("测评内容"),
+           "indicators": _("测评指标"), "code": _("编号"), "standard": _("测评标准"), "methods": _("测评方法"),
+           "evidence": _("材料类型"), "evidence_kind": _("材料类别"), "keywords": _("关键词"),
+           "lead_department": _("牵头单位"), "required_years": _("要求年数"),
+           "statistics": _("统计数据"), "activity": _("活动材料")}
+_TYPES = {"string": _("文本"), "integer": _("整数"), "number": _("数字"), "array": _("列表"),
+          "object": _("映射（键: 值）"), "boolean": _("布尔值"), "null": _("空值")}
 
 
 @functools.lru_cache(maxsize=1)
@@ -280,9 +282,9 @@ def _validator() -> Draft202012Validator:
 
 
 def _type_of(value: Any) -> str:
-    kinds = [(bool, "布尔值"), (int, "整数"), (float, "数字"), (str, "文本"), (list, "列表"), (dict, "映射"),
-             (dt.date, "日期")]
-    return "空值" if value is None else next((zh for t, zh in kinds if isinstance(value, t)), type(value).__name__)
+    kinds = [(bool, _("布尔值")), (int, _("整数")), (float, _("数字")), (str, _("文本")), (list, _("列表")),
+             (dict, _("映射")), (dt.date, _("日期"))]
+    return _("空值") if value is None else next((zh for t, zh in kinds if isinstance(value, t)), type(value).__name__)
 
 
 def _show(value: Any) -> str:
@@ -304,7 +306,7 @@ def _place(path: list, data: Any) -> tuple[str, list]:
                 label += f"（{name.strip()}）"
         labels.append(label)
         i += 2
-    return " › ".join(labels) or "顶层", path[i:]
+    return " › ".join(labels) or _("顶层"), path[i:]
 
 
 def _field(rest: list) -> str:
@@ -321,30 +323,34 @@ def _describe(err, rest: list) -> str:
     what, inst, rule = _field(rest), err.instance, err.validator
     if rule == "required":
         missing = [k for k in err.validator_value if k not in inst]
-        return f"{what + ': ' if what else ''}缺少必填字段 " + "、".join(_field([k]) for k in missing)
+        return (what + ": " if what else "") + _("缺少必填字段 {fields}").format(fields="、".join(_field([k]) for k in missing))
     if rule == "additionalProperties":
         known = list(err.schema.get("properties", {}))
         bits = []
         for key in (k for k in inst if k not in known and not str(k).startswith("x-")):
             close = difflib.get_close_matches(str(key), known, n=1)
-            bits.append(f"未知字段 {key}" + (f"（是否应为 {close[0]}？）" if close else ""))
-        return f"{what + ': ' if what else ''}" + "；".join(bits)
+            bits.append(_("未知字段 {key}").format(key=key) + (_("（是否应为 {close}？）").format(close=close[0]) if close else ""))
+        return (what + ": " if what else "") + "；".join(bits)
     if rule == "type":
         want = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
-        hint = "（请加引号）" if "string" in want and _type_of(inst) in ("整数", "数字", "日期") else ""
-        return f"{what or '内容'}应为{'或'.join(_TYPES[t] for t in want)}，实际是{_type_of(inst)} {_show(inst)}{hint}"
+        quote = "string" in want and isinstance(inst, (int, float, dt.date)) and not isinstance(inst, bool)
+        hint = _("（请加引号）") if quote else ""
+        return _("{what}应为{wanted}，实际是{actual} {value}{hint}").format(
+            what=what or _("内容"), wanted=_("或").join(_TYPES[t] for t in want), actual=_type_of(inst),
+            value=_show(inst), hint=hint)
     if rule == "enum" and rest and rest[0] == "evidence":
-        return f"{what}的值 {_show(inst)} 无效：只能是 statistics（统计数据）或 activity（活动材料）"
+        return _("{what}的值 {value} 无效：只能是 statistics（统计数据）或 activity（活动材料）").format(what=what, value=_show(inst))
     if rule == "enum":
-        return f"{what}的值 {_show(inst)} 无效，可选：{'、'.join(map(str, err.validator_value))}"
+        return _("{what}的值 {value} 无效，可选：{choices}").format(what=what, value=_show(inst),
+                                                              choices="、".join(map(str, err.validator_value)))
     if rule == "minimum":
-        return f"{what}应为大于 0 的整数，实际为 {_show(inst)}"
+        return _("{what}应为大于 0 的整数，实际为 {value}").format(what=what, value=_show(inst))
     if rule == "uniqueItems":
         dup = next(x for i, x in enumerate(inst) if x in inst[:i])
-        return f"{what}中有重复的值 {_show(dup)}"
+        return _("{what}中有重复的值 {value}").format(what=what, value=_show(dup))
     if rule == "pattern" and rest == ["id"]:
-        return '体系编号不能为空，也不能含空白或 / \\ : * ? " < > |'
-    simple = {"minItems": "不能为空列表", "minProperties": "不能为空", "pattern": "不能为空"}
+        return _('体系编号不能为空，也不能含空白或 / \\ : * ? " < > |')
+    simple = {"minItems": _("不能为空列表"), "minProperties": _("不能为空"), "pattern": _("不能为空")}
     return f"{what}{simple[rule]}" if rule in simple else f"{what}: {err.message}"
 
 
@@ -370,14 +376,15 @@ def _tree_problems(data: dict) -> list[str]:
         if isinstance(code, str) and code.strip():
             key = normalize_code(code)
             if key in seen:
-                problems.append(f"{place}: 编号 {code.strip()} 重复（已用于 {seen[key]}）")
+                problems.append(_("{place}: 编号 {code} 重复（已用于 {first}）").format(place=place, code=code.strip(), first=seen[key]))
             else:
                 seen[key] = place
         kind, evidence = node.get("evidence_kind"), node.get("evidence")
         need = {"statistics": "statistics", "activity": "activity", "institutional": "activity"}.get(kind)
         sound = isinstance(evidence, list) and evidence and set(evidence) <= set(EVIDENCE_KINDS)
         if need and sound and need not in evidence:  # a bad evidence list is reported by the schema
-            problems.append(f"{place}: evidence_kind 为 {kind}，但 evidence（材料类型）中没有 {need}")
+            problems.append(_("{place}: evidence_kind 为 {kind}，但 evidence（材料类型）中没有 {need}").format(
+                place=place, kind=kind, need=need))
     return problems
 
 
@@ -386,7 +393,7 @@ def validate_data(data: Any) -> list[str]:
     if data is None:
         return ["文件是空的"]
     if not isinstance(data, dict):
-        return [f"顶层: 文件应是一个映射（id、name、version、parts），实际是{_type_of(data)}"]
+        return [_("顶层: 文件应是一个映射（id、name、version、parts），实际是{actual}").format(actual=_type_of(data))]
     errors = sorted(_validator().iter_errors(data),
                     key=lambda e: [(0, p) if isinstance(p, int) else (1, str(p)) for p in e.absolute_path])
     problems: list[str] = []
@@ -462,7 +469,8 @@ def _scan(extra_dirs: Sequence[Path]) -> tuple[dict[str, System], list[str]]:
                 problems.extend(exc.problems)
                 continue
             if system.id in here:
-                problems.append(f"{file}: 体系编号 {system.id} 与 {here[system.id]} 重复，已忽略本文件")
+                problems.append(_("{file}: 体系编号 {id} 与 {other} 重复，已忽略本文件").format(
+                    file=file, id=system.id, other=here[system.id]))
                 continue
             here[system.id] = file
             systems[system.id] = system

@@ -209,10 +209,11 @@ class _TableReader:
             if parent is not None:
                 self.parts[parent]["children"].append(table[key])
         elif code and name and entry["name"] != name:
-            self.problems.append(f"第{row}行: {what} {code} 的名称“{name}”与第{entry['row']}行的“{entry['name']}”不一致")
+            self.problems.append(_("第{row}行: {what} {code} 的名称“{name}”与第{first_row}行的“{first_name}”不一致").format(
+                row=row, what=what, code=code, name=name, first_row=entry["row"], first_name=entry["name"]))
         elif parent is not None and entry["parent"] != parent:
-            self.problems.append(f"第{row}行: 测评内容“{text}”在第{entry['row']}行已归入"
-                                 f"测评项目 {self.parts[entry['parent']]['code']}，此处又出现在另一个测评项目下")
+            self.problems.append(_("第{row}行: 测评内容“{text}”在第{first_row}行已归入测评项目 {part}，此处又出现在另一个测评项目下").format(
+                row=row, text=text, first_row=entry["row"], part=self.parts[entry["parent"]]["code"]))
         return key
 
     def indicator(self, values: dict[str, str], row: int, part: str | None, content: str | None) -> None:
@@ -223,13 +224,15 @@ class _TableReader:
         optional = set() if reviewed else {"材料类型"}
         missing = [h for h, ok in (("测评项目", part), ("测评内容", content)) if not ok]
         missing += [h for h in _REQUIRED[2:] if not values[h] and h not in optional]
-        problems = [f"第{row}行: 缺少{'、'.join(missing)}"] if missing else []
+        problems = [_("第{row}行: 缺少{fields}").format(row=row, fields="、".join(missing))] if missing else []
         evidence = _evidence(values["材料类型"]) if values["材料类型"] else (None if reviewed else (["activity"], None))
         if values["材料类型"] and evidence is None:
-            problems.append(f"第{row}行: 材料类型“{values['材料类型']}”无法识别，应为 统计数据、活动材料 或两者")
+            problems.append(_("第{row}行: 材料类型“{given}”无法识别，应为 统计数据、活动材料 或两者").format(
+                row=row, given=values["材料类型"]))
         code = normalize_code(values["指标编号"]) if values["指标编号"] else ""
         if code in self.rows_of_code:
-            problems.append(f"第{row}行: 指标编号 {code} 与第{self.rows_of_code[code]}行重复")
+            problems.append(_("第{row}行: 指标编号 {code} 与第{first_row}行重复").format(
+                row=row, code=code, first_row=self.rows_of_code[code]))
         if problems:
             self.problems.extend(problems)
             return
@@ -331,7 +334,7 @@ def import_system_xlsx(path: Path, system_id: str | None = None) -> System:
     reader.read(rows, header, columns)
     parts = reader.tree()
     if not reader.problems and not parts:
-        reader.problems.append(f"第{header + 2}行起没有任何指标行")
+        reader.problems.append(_("第{row}行起没有任何指标行").format(row=header + 2))
     if reader.problems:
         raise IndicatorSystemError(_("{name} 有 {n} 处问题：{problem}").format(
             name=path.name, n=len(reader.problems), problem=reader.problems[0]), reader.problems)
