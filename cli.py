@@ -47,12 +47,15 @@ def main(ctx: click.Context, workspace: str | None) -> None:
 @click.option("--system", "system_id", default="civilized-city", show_default=True, help=_("测评体系编号（见 dossier systems）。"))
 @click.option("--assessment-year", type=click.IntRange(2000, 2100), help=_("测评年份（默认：今年）。"))
 @click.option("--deadline", type=click.DateTime(formats=["%Y-%m-%d"]), help=_("报送截止日期，YYYY-MM-DD。"))
-def init(directory: str, system_id: str, assessment_year: int | None, deadline: dt.datetime | None) -> None:
+@click.option("--engine", type=click.Choice(["whoosh", "tantivy"]), default="whoosh", show_default=True,
+              help=_("全文检索引擎（dossier.toml 的 [search] engine；改后运行 dossier reindex）。"))
+def init(directory: str, system_id: str, assessment_year: int | None, deadline: dt.datetime | None, engine: str) -> None:
     ws, created = ops.init(Path(directory), system_id=system_id, assessment_year=assessment_year,
-                           deadline=deadline.date() if deadline else None)
+                           deadline=deadline.date() if deadline else None, engine=engine)
     cfg = ws.config
     verb = _("已建立工作区") if created else _("已是工作区：")
-    say(verb + f" {ws.root}  " + _("（测评体系 {system}，测评年份 {year}").format(system=cfg.system, year=cfg.assessment_year)
+    say(verb + f" {ws.root}  " + _("（测评体系 {system}，测评年份 {year}，检索引擎 {engine}").format(
+        system=cfg.system, year=cfg.assessment_year, engine=cfg.engine)
         + (_("，截止 {deadline}").format(deadline=cfg.deadline) if cfg.deadline else "") + "）")
 
 

@@ -18,6 +18,8 @@ ENV_VAR = "DOSSIER_WORKSPACE"
 DEFAULT_SYSTEM = "civilized-city"
 DEFAULT_REQUIRED_YEARS = {"statistics": 2, "activity": 3}
 DEFAULT_MAX_FILE_MB = 200
+SEARCH_ENGINES = ("whoosh", "tantivy")     # archive.index.ENGINES has one backend for each
+DEFAULT_ENGINE = "whoosh"
 
 
 @dataclass
@@ -29,6 +31,7 @@ class Config:
     aliases: dict[str, str] = field(default_factory=dict)
     max_file_mb: int = DEFAULT_MAX_FILE_MB
     build: dict[str, str] = field(default_factory=dict)   # names on the dossiers: fonds, retention, compiler, checker
+    engine: str = DEFAULT_ENGINE                          # [search] engine: the full-text engine of the index
 
     def to_toml(self) -> dict:
         data: dict = {"system": self.system, "assessment_year": self.assessment_year}
@@ -38,6 +41,7 @@ class Config:
         data["departments"] = {"aliases": dict(self.aliases)}
         data["ingest"] = {"max_file_mb": self.max_file_mb}
         data["build"] = dict(self.build)
+        data["search"] = {"engine": self.engine}
         return data
 
 
@@ -121,6 +125,12 @@ def _parse_config(path: Path) -> Config:
     if not isinstance(build, dict):
         raise WorkspaceError(_("{path}：[build] 必须是一个表（fonds、retention、compiler、checker）").format(path=path))
     cfg.build = {str(k): str(v).strip() for k, v in build.items()}
+    search = raw.get("search", {})
+    engine = search.get("engine", DEFAULT_ENGINE) if isinstance(search, dict) else None
+    if engine not in SEARCH_ENGINES:
+        raise WorkspaceError(_("{path}：[search] engine 只能是 {engines}（改好后运行 dossier reindex）").format(
+            path=path, engines="、".join(SEARCH_ENGINES)))
+    cfg.engine = engine
     return cfg
 
 
@@ -159,6 +169,7 @@ def init_workspace(
     system: str = DEFAULT_SYSTEM,
     assessment_year: int | None = None,
     deadline: dt.date | None = None,
+    engine: str = DEFAULT_ENGINE,
 ) -> tuple[Workspace, bool]:
     """Create (or reopen) a workspace. Returns it and whether it was newly created."""
     root = root.expanduser().resolve()
@@ -169,7 +180,9 @@ def init_workspace(
         ws = Workspace(root=root, config=_parse_config(root / CONFIG_NAME))
     else:
         root.mkdir(parents=True, exist_ok=True)
-        cfg = Config(system=system, deadline=deadline)
+        if engine not in SEARCH_ENGINES:
+            raise WorkspaceError(_("未知的检索引擎“{engine}”：可用 {engines}").format(engine=engine, engines="、".join(SEARCH_ENGINES)))
+        cfg = Config(system=system, deadline=deadline, engine=engine)
         if assessment_year:
             cfg.assessment_year = assessment_year
         write_config(root, cfg)

@@ -43,7 +43,7 @@ def _plain(city, result) -> str:
 
 def test_init_and_ingest(city):
     _, _, init, ingest = city
-    assert _plain(city, init) == "已建立工作区 <BASE>/工作区  （测评体系 civilized-city，测评年份 2026，截止 2026-05-26）\n"
+    assert _plain(city, init) == "已建立工作区 <BASE>/工作区  （测评体系 civilized-city，测评年份 2026，检索引擎 whoosh，截止 2026-05-26）\n"
     assert _plain(city, ingest) == (
         "新增 2 份，重复 0 份，未变 0 份，失败 1 份\n"
         "  失败 <BASE>/收到的材料/市文明办/空文件.txt：文件是空的（0 字节）：请向报送部门要一份完整的文件\n")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Callable
 
 from archive import catalogue
 from archive.faults import crash_point
@@ -15,13 +16,17 @@ from archive.index.batch import IndexBatch
 from archive.index.cjk import open_ended
 from archive.index.whoosh_engine import Postings, WhooshBackend, analyze
 from archive.locking import workspace_lock
-from archive.workspace import Workspace
+from archive.index.tantivy_engine import TantivyBackend
+from archive.workspace import SEARCH_ENGINES, Workspace
 
-__all__ = ["IndexBatch", "EngineHit", "IndexedText", "SearchBackend", "Postings", "analyze", "ENGINES", "open_index", "open_index_at", "ready_index",
+__all__ = ["Analyzer", "IndexBatch", "EngineHit", "IndexedText", "SearchBackend", "Postings", "analyze", "ENGINES", "open_index", "open_index_at", "ready_index",
            "index_documents", "rebuild_index", "mark_indexed", "open_ended"]
 
 
-ENGINES = {"whoosh": WhooshBackend}
+# What an engine's `analyzer` does in ingest's workers: (title, text) -> what its batch takes.
+Analyzer = Callable[[str, str], object]
+ENGINES = {"whoosh": WhooshBackend, "tantivy": TantivyBackend}
+assert tuple(ENGINES) == SEARCH_ENGINES, "archive.workspace.SEARCH_ENGINES names the engines of ENGINES"
 
 
 def open_index_at(folder: Path, engine: str = "whoosh") -> SearchBackend:
@@ -31,7 +36,7 @@ def open_index_at(folder: Path, engine: str = "whoosh") -> SearchBackend:
 
 def open_index(ws: Workspace) -> SearchBackend:
     """The workspace's index, for the engine its dossier.toml names."""
-    return open_index_at(ws.index_dir)
+    return open_index_at(ws.index_dir, ws.config.engine)
 
 
 def ready_index(ws: Workspace, conn: sqlite3.Connection) -> SearchBackend:

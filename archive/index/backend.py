@@ -24,6 +24,8 @@ class EngineHit:
 class SearchBackend(Protocol):
     """What the archive needs from a full-text engine."""
 
+    analyzer: object    # (title, text) -> what `batch().add` takes, run in ingest's workers; None: plain text
+
     def needs_rebuild(self) -> bool:
         """True when the index is missing, unreadable or built by another analyzer version."""
 
@@ -45,3 +47,6 @@ class SearchBackend(Protocol):
 
     def close(self) -> None:
         """Release the searcher and any open files."""
+
+    def maintain(self) -> bool:
+        """Housekeeping after a run (merging segments); returns whether it did any."""

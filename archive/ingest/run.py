@@ -13,6 +13,7 @@ next run picks both up (the path is not yet in `sources`; `indexed = 0` is index
 """
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from archive.store import Store
 from archive.ingest.walk import Candidate, walk_sources
 from archive.workspace import Workspace
 from archive.progress import Progress
-from archive.index import IndexBatch, Postings, analyze, index_documents, mark_indexed, open_index, rebuild_index
+from archive.index import Analyzer, IndexBatch, Postings, analyze, index_documents, mark_indexed, open_index, rebuild_index
 from common.messages import _
 
 EXTRACT_TIMEOUT = 300          # seconds one file may take before it is given up as failed
@@ -91,12 +92,12 @@ class Ingester:
                  workers: int | None = None, after_insert: Callable[[sqlite3.Connection, list[int]], None] | None = None,
                  reader: Reader | None = None, read_timeout: float = EXTRACT_TIMEOUT) -> None:
         self.ws = ws
-        self.reader = reader or extract_for_index
         self.read_timeout = read_timeout
         self.conn = conn
         self.progress = progress
         self.store = Store(ws.store_dir)
         self.backend = open_index(ws)
+        self.reader = reader or functools.partial(extract_for_index, analyze=self.backend.analyzer)
         self.workers = workers
         self.after_insert = after_insert
         self.summary = IngestSummary()
@@ -140,6 +141,8 @@ class Ingester:
             while reading.in_flight:
                 collector.take(*reading.take())
             collector.finish()
+        if self.summary.added and self.backend.maintain():
+            self.progress.message(_("已合并检索索引的分段"))
         return self.summary
 
     def _triage(self, cand: Candidate, forced: str | None, pending: dict[str, _Pending]) -> _Pending | None:
@@ -281,10 +284,12 @@ def _failed_read(name: str, reason: str) -> tuple[DocumentRecord, None]:
     return DocumentRecord(format="unknown", status="failed", title=file_title(name), error=reason), None
 
 
-def extract_for_index(path: Path, name: str) -> tuple[DocumentRecord, tuple[Postings, Postings]]:
-    """Run in a worker: the document's text and facts, and its index postings."""
+def extract_for_index(path: Path, name: str, analyze: Analyzer | None = analyze
+                      ) -> tuple[DocumentRecord, tuple[Postings, Postings] | None]:
+    """Run in a worker: the document's text and facts, and its index postings when the engine
+    takes them analysed ahead (whoosh; tantivy analyses the text itself)."""
     record = extract_document(path, name)
-    return record, analyze(record.title, "\n".join(record.pages))
+    return record, analyze(record.title, "\n".join(record.pages)) if analyze else None
 
 
 def _name(cand: Candidate) -> str:

@@ -22,11 +22,12 @@ from dossier.systems import load_system
 
 
 def init(directory: Path, *, system_id: str = "civilized-city", assessment_year: int | None = None,
-         deadline: dt.date | None = None) -> tuple[Workspace, bool]:
-    """Create a workspace in `directory` (or reopen it); returns it and whether it is new."""
+         deadline: dt.date | None = None, engine: str = "whoosh") -> tuple[Workspace, bool]:
+    """Create a workspace in `directory` (or reopen it); returns it and whether it is new.
+    `engine` is the full-text engine of its index (whoosh or tantivy)."""
     load_system(system_id, [Path(directory).expanduser() / "systems"])   # an unknown id fails here, clearly
     ws, created = init_workspace(Path(directory), system=system_id, assessment_year=assessment_year,
-                                 deadline=deadline)
+                                 deadline=deadline, engine=engine)
     catalogue.connect(ws.catalog_path).close()
     return ws, created
 
