@@ -6,12 +6,13 @@ import shutil
 import pytest
 
 from archive import catalogue
+from archive.catalogue import DocumentFilter
 from common.errors import SearchError
 from archive.ingest.run import ingest, rebuild_index
 from archive.search import search, search_page
 from archive.index.backend import IndexedText
 from archive.textnorm import CJK_CLASS
-from archive.index.whoosh_engine import WhooshBackend
+from archive.index import open_index
 from archive.workspace import init_workspace
 from examples.docgen import write_docx, write_txt
 
@@ -34,8 +35,9 @@ def _compose(rng: random.Random, n: int) -> str:
     return "".join(parts)
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
+@pytest.fixture(scope="module", params=["whoosh", "tantivy"])
+def corpus(request, tmp_path_factory):
+    """The same documents, ingested into a workspace of each engine: every test below runs on both."""
     rng = random.Random(7)
     src = tmp_path_factory.mktemp("src")
     for i in range(36):
@@ -49,7 +51,7 @@ def corpus(tmp_path_factory):
         else:
             write_txt(folder / f"{title}.txt", title + "\n" + "\n".join(paragraphs),
                       encoding="gb18030" if i % 4 == 0 else "utf-8")
-    ws, _ = init_workspace(tmp_path_factory.mktemp("ws"), assessment_year=2026)
+    ws, _ = init_workspace(tmp_path_factory.mktemp("ws"), assessment_year=2026, engine=request.param)
     summary = ingest(ws, [src], workers=1)
     assert summary.added == 36 and not summary.failed
     conn = catalogue.connect(ws.catalog_path)
@@ -57,7 +59,7 @@ def corpus(tmp_path_factory):
     for row in conn.execute("SELECT id, title FROM documents"):
         body = "\n".join(r[0] for r in conn.execute("SELECT text FROM pages WHERE doc_id = ? ORDER BY page", (row[0],)))
         texts[row[0]] = row[1] + "\n" + body
-    backend = WhooshBackend(ws.index_dir)
+    backend = open_index(ws)
     yield conn, backend, texts
     backend.close()
     conn.close()
@@ -161,7 +163,7 @@ def test_the_index_built_by_ingest_equals_a_rebuild_from_the_catalogue(corpus, t
     conn, backend, texts = corpus
     copy = tmp_path / "index"
     shutil.copytree(backend.folder, copy)
-    rebuilt = WhooshBackend(copy)
+    rebuilt = type(backend)(copy)
     assert rebuild_index(conn, rebuilt) == len(texts)
     for term in ["志愿服务", "2024年", "务", "文明城市创建工作"]:
         assert [h.doc_id for h in rebuilt.search(term)] == [h.doc_id for h in backend.search(term)], term
@@ -173,7 +175,7 @@ def test_replaced_documents_are_found_once_in_their_new_version(corpus, tmp_path
     conn, backend, texts = corpus
     copy = tmp_path / "index"
     shutil.copytree(backend.folder, copy)
-    replaced = WhooshBackend(copy)
+    replaced = type(backend)(copy)
     changed = sorted(texts)[:6]
     replaced.add(IndexedText(doc_id, f"新版{doc_id}", "替换后的文本：垃圾分类工作") for doc_id in changed)
     new_texts = {**texts, **{doc_id: "替换后的文本：垃圾分类工作" for doc_id in changed}}
@@ -200,10 +202,60 @@ def test_an_index_the_machine_cannot_read_is_reported_and_kept(corpus, tmp_path)
     format_file = copy / "dossier-index.json"
     format_file.rename(copy / "saved.json")
     format_file.mkdir()
-    backend = WhooshBackend(copy)
+    backend = type(backend)(copy)
     with pytest.raises(SearchError, match="暂时无法读取"):
         backend.needs_rebuild()
-    assert (copy / "saved.json").is_file() and any(p.suffix == ".toc" for p in copy.iterdir())
+    assert (copy / "saved.json").is_file() and len(list(copy.iterdir())) > 2
     format_file.rmdir()
     (copy / "saved.json").rename(format_file)
-    assert not WhooshBackend(copy).needs_rebuild()      # once readable, the same index serves again
+    assert not type(backend)(copy).needs_rebuild()      # once readable, the same index serves again
+
+
+def test_terms_with_punctuation_digits_and_latin_match_substrings(corpus):
+    conn, backend, texts = corpus
+    runs = sorted({m for text in texts.values() for m in re.findall(r"[\u4e00-\u9fff]{2}[，。、；（）][\u4e00-\u9fff]{1,2}", text)})
+    terms = runs[:40] + ["共计1200人", "2024年共计", "（社区", "工作总结。"]
+    mismatches = []
+    for term in terms:
+        expected = {d for d, t in texts.items() if term in t}
+        got = _search_ids(conn, backend, term)
+        # An engine may ignore punctuation inside a word; it must never miss a document.
+        if not expected <= got:
+            mismatches.append((term, sorted(expected - got)))
+    assert not mismatches, mismatches[:5]
+
+
+def test_precedence_parentheses_and_a_query_of_only_negations(corpus):
+    conn, backend, texts = corpus
+
+    def having(term):
+        return {d for d, t in texts.items() if term in t}
+
+    assert _search_ids(conn, backend, "(志愿者 OR 道德模范) AND NOT 垃圾分类") == \
+        (having("志愿者") | having("道德模范")) - having("垃圾分类")
+    # Explicit operators bind tighter than words side by side: (志愿者 OR 道德模范) AND 心理健康.
+    assert _search_ids(conn, backend, "志愿者 OR 道德模范 心理健康") == \
+        (having("志愿者") | having("道德模范")) & having("心理健康")
+    assert _search_ids(conn, backend, "志愿者 AND 道德模范 OR 心理健康") == \
+        (having("志愿者") & having("道德模范")) | having("心理健康")
+    assert _search_ids(conn, backend, "NOT 志愿者") == set(texts) - having("志愿者")
+
+
+def test_filters_narrow_the_matches(corpus):
+    conn, backend, texts = corpus
+    everywhere = search_page(conn, backend, "志愿", limit=None).ids
+    by_department = search_page(conn, backend, "志愿", DocumentFilter(department="团市委"), limit=None).ids
+    departments = dict(conn.execute("SELECT id, department FROM documents").fetchall())
+    assert by_department and set(by_department) == {d for d in everywhere if departments[d] == "团市委"}
+
+
+def test_deleted_documents_are_not_found(corpus, tmp_path):
+    conn, backend, texts = corpus
+    copy = tmp_path / "ix"
+    shutil.copytree(backend.folder, copy)
+    trimmed = type(backend)(copy)
+    gone = sorted(d for d, t in texts.items() if "志愿者" in t)[:3]
+    trimmed.delete(gone)
+    assert {h.doc_id for h in trimmed.search("志愿者")} == {d for d, t in texts.items() if "志愿者" in t} - set(gone)
+    assert trimmed.doc_ids() == set(texts) - set(gone)
+    trimmed.close()

@@ -1,9 +1,9 @@
 """The query language of `dossier search` as a tree, for engines that do not parse it themselves.
 
 Words and "quoted phrases" (each a string the document must contain), AND / OR / NOT / ANDNOT
-(ANDMAYBE keeps its left side), parentheses; words side by side are ANDed; AND binds tighter
-than OR, NOT tighter than both, as whoosh's parser does. An unmatched parenthesis is ignored,
-as whoosh ignores it.
+(ANDMAYBE keeps its left side), parentheses; words side by side are ANDed. The precedence is
+whoosh's (see _Parser), so both engines answer a query alike. An unmatched parenthesis is
+ignored, as whoosh ignores it.
 """
 from __future__ import annotations
 
@@ -61,6 +61,10 @@ def _tokens(query: str) -> list[tuple[str, str]]:
 
 
 class _Parser:
+    """Precedence as whoosh's parser has it: NOT binds tightest, then ANDNOT and ANDMAYBE, then
+    AND and OR (equal, left to right); words side by side are ANDed last, so `a OR b c` is
+    (a OR b) AND c."""
+
     def __init__(self, tokens: list[tuple[str, str]]) -> None:
         self.tokens, self.at = tokens, 0
 
@@ -71,60 +75,75 @@ class _Parser:
         self.at += 1
         return self.tokens[self.at - 1]
 
-    def expression(self) -> Node | None:
-        parts = [p for p in [self.conjunction()] if p is not None]
-        while self.peek() == ("op", "OR"):
-            self.take()
-            if (part := self.conjunction()) is not None:
-                parts.append(part)
-        return None if not parts else parts[0] if len(parts) == 1 else Any(tuple(parts))
-
-    def conjunction(self) -> Node | None:
+    def sequence(self) -> Node | None:
         parts: list[Node] = []
-        while (token := self.peek()) is not None and token != ("op", "OR") and token[0] != ")":
-            negate = maybe = False
-            if token[0] == "op":
-                self.take()
-                negate, maybe = token[1] in ("NOT", "ANDNOT"), token[1] == "ANDMAYBE"
-                if token[1] in ("AND", "ANDNOT", "ANDMAYBE") and self.peek() == ("op", "NOT"):
-                    self.take()
-                    negate = True
-            part = self.unary()
-            if part is None or maybe:
+        while (token := self.peek()) is not None and token[0] != ")":
+            if token[0] == "op" and token[1] != "NOT":
+                self.take()                        # a binary operator with nothing before it
                 continue
-            parts.append(Not(part) if negate else part)
-        if not parts:
-            return None
-        if all(isinstance(p, Not) for p in parts):
-            parts.insert(0, Everything())
-        return parts[0] if len(parts) == 1 else All(tuple(parts))
+            if (part := self.binary()) is not None:
+                parts.append(part)
+        return _all(parts)
+
+    def binary(self) -> Node | None:
+        left = self.tight()
+        while (token := self.peek()) in (("op", "AND"), ("op", "OR")):
+            self.take()
+            right = self.tight()
+            if right is None or left is None:
+                left = left or right
+            elif token[1] == "AND":
+                left = _all([left, right])
+            else:
+                left = Any((left, right))
+        return left
+
+    def tight(self) -> Node | None:
+        left = self.unary()
+        while (token := self.peek()) in (("op", "ANDNOT"), ("op", "ANDMAYBE")):
+            self.take()
+            right = self.unary()
+            if token[1] == "ANDNOT" and right is not None:
+                left = _all([left, Not(right)]) if left is not None else _all([Not(right)])
+        return left
 
     def unary(self) -> Node | None:
         token = self.peek()
-        if token is None or token == ("op", "OR"):
+        if token is None or token[0] == ")":
             return None
-        if token == ("(", "("):
-            self.take()
-            inner = self.expression()
+        self.take()
+        if token == ("op", "NOT"):
+            inner = self.unary()
+            return _all([Not(inner)]) if inner is not None else None
+        if token[0] == "op":                      # a binary operator in a strange place: skip it
+            return self.unary()
+        if token[0] == "(":
+            inner = self.sequence()
             if self.peek() == (")", ")"):
                 self.take()
             return inner
-        if token[0] == ")":
-            return None
-        if token[0] == "op":                      # NOT NOT x, or an operator in a strange place
-            self.take()
-            inner = self.unary()
-            return Not(inner) if token[1] == "NOT" and inner is not None else inner
-        return Literal(self.take()[1])
+        return Literal(token[1])
+
+
+def _all(parts: list[Node]) -> Node | None:
+    """The conjunction of parts, flattened; a conjunction of only negations starts from Everything."""
+    flat: list[Node] = []
+    for part in parts:
+        flat += [p for p in part.parts if not isinstance(p, Everything)] if isinstance(part, All) else [part]
+    if not flat:
+        return None
+    if all(isinstance(p, Not) for p in flat):
+        flat.insert(0, Everything())
+    return flat[0] if len(flat) == 1 else All(tuple(flat))
 
 
 def parse(query: str) -> Node | None:
     """The tree of `query`; None when it holds no word at all."""
     parser = _Parser(_tokens(query))
-    tree = parser.expression()
-    while parser.peek() is not None:              # a stray ")" ends an expression: go on after it
-        parser.take()
-        rest = parser.expression()
-        if rest is not None:
-            tree = rest if tree is None else All((tree, rest))
-    return tree
+    parts = []
+    while True:
+        if (part := parser.sequence()) is not None:
+            parts.append(part)
+        if parser.peek() is None:
+            return _all(parts)
+        parser.take()                             # a stray ")": go on after it

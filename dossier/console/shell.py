@@ -7,6 +7,7 @@ import sys
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from common.errors import DiskFull, DossierError, is_disk_full
 from common.messages import _
@@ -31,7 +32,8 @@ class DossierGroup(click.Group):
                 if not is_disk_full(exc):
                     raise
                 exc = DiskFull()
-            err.print(f"[bold red]{_('错误：')}[/]{exc}", markup=True, highlight=False)
+            # escape: a message may hold [brackets] (a TOML table, a file name) that are not markup
+            err.print(f"[bold red]{_('错误：')}[/]{escape(str(exc))}", markup=True, highlight=False)
             sys.exit(1)
         except KeyboardInterrupt:
             err.print(_("已中断；工作区保持一致，下次运行会从中断处继续"))
