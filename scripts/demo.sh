@@ -10,17 +10,17 @@ DOCS="${DEMO_DOCS:-150}"
 
 rm -rf demo
 mkdir -p demo
-echo "== generating the example city (${DOCS} documents from ~30 departments) into demo/收到的材料"
+echo "== 生成示例城市（约 30 个部门的 ${DOCS} 份材料）到 demo/收到的材料"
 python -m examples.city demo/收到的材料 --docs "$DOCS" --assessment-year 2026
 
 echo "== dossier init demo/工作区"
 dossier init demo/工作区 --system civilized-city --assessment-year 2026 --deadline 2026-05-26
 cd demo/工作区
 
-echo "== dossier ingest ../收到的材料   (extract, file under indicators, detect years and kind, OCR scans)"
+echo "== dossier ingest ../收到的材料   （提取文字、归入指标、识别年份和类型、识别扫描件）"
 dossier ingest ../收到的材料
 
-echo "== dossier review --limit 5   (what a person should look at first)"
+echo "== dossier review --limit 5   （最需要人看的文件）"
 dossier review --limit 5
 
 if dossier coverage --help >/dev/null 2>&1; then
@@ -28,18 +28,18 @@ if dossier coverage --help >/dev/null 2>&1; then
   dossier coverage --missing --xlsx out/材料审核记录表.xlsx
 fi
 
-echo "== dossier build   (one dossier per indicator, docx and pdf, plus 总目录)"
+echo "== dossier build   （每个指标一卷卷宗，docx 和 pdf，另有总目录）"
 dossier build
 
 echo "== dossier search 志愿服务 --limit 3"
 dossier search 志愿服务 --limit 3
 
-echo "== dossier status   (what is still missing, days to the deadline)"
+echo "== dossier status   （还缺什么，距截止还有几天）"
 dossier status
 
 echo
-echo "Done. Workspace: $PWD"
-echo "  dossiers:      $PWD/out/卷宗 (总目录.xlsx lists every volume and its missing years)"
-[ -f out/材料审核记录表.xlsx ] && echo "  record table:  $PWD/out/材料审核记录表.xlsx"
-echo "  missing:       dossier coverage --missing   (which indicator lacks which year, and who owes it)"
-echo "  try:           source .venv/bin/activate; cd demo/工作区; dossier search 垃圾分类"
+echo "完成。工作区：$PWD"
+echo "  卷宗：        $PWD/out/卷宗（总目录.xlsx 列出每一卷及其缺少的年份）"
+[ -f out/材料审核记录表.xlsx ] && echo "  记录表：      $PWD/out/材料审核记录表.xlsx"
+echo "  缺什么：      dossier coverage --missing   （哪个指标缺哪一年，由哪个部门补）"
+echo "  试一试：      source .venv/bin/activate; cd demo/工作区; dossier search 垃圾分类"
