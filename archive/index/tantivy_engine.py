@@ -8,7 +8,6 @@ not the stored documents. Snippets are made from the catalogue's text, as for wh
 """
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 from typing import Iterable
@@ -18,11 +17,10 @@ import tantivy
 from archive.faults import crash_point
 from archive.index import query as q
 from archive.index.backend import EngineHit, IndexedText
+from archive.index.format_file import format_matches, write_format
 from common.errors import SearchError
-from common.messages import _
 
 INDEX_FORMAT = {"engine": "tantivy", "tokenizer": "char-lowercase", "schema": 1}
-_FORMAT_FILE = "dossier-index.json"
 _TOKENIZER = "dossier_char"
 TITLE_BOOST = 2.0
 WRITER_HEAP = 128_000_000          # bytes, shared by the writer's threads
@@ -101,21 +99,8 @@ class TantivyBackend:
         self._searcher: tantivy.Searcher | None = None
 
     # -- opening -------------------------------------------------------------------------
-    def _unreadable(self, exc: OSError) -> SearchError:
-        return SearchError(_("检索索引 {folder} 暂时无法读取（{why}）：请检查文件夹的权限和磁盘后重试；索引没有被改动").format(
-            folder=self.folder, why=exc.strerror or exc))
-
     def _format_ok(self) -> bool:
-        try:
-            text = (self.folder / _FORMAT_FILE).read_text()
-        except FileNotFoundError:
-            return False
-        except OSError as exc:
-            raise self._unreadable(exc) from exc
-        try:
-            return json.loads(text) == INDEX_FORMAT
-        except ValueError:
-            return False
+        return format_matches(self.folder, INDEX_FORMAT)
 
     def needs_rebuild(self) -> bool:
         if not self._format_ok():
@@ -141,7 +126,7 @@ class TantivyBackend:
         index = tantivy.Index(_schema(), path=str(self.folder))
         index.register_tokenizer(_TOKENIZER, _analyzer())
         self._index = index
-        (self.folder / _FORMAT_FILE).write_text(json.dumps(INDEX_FORMAT))
+        write_format(self.folder, INDEX_FORMAT)
 
     def ensure(self) -> None:
         if self.needs_rebuild():

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser.common import QueryParserError
 
 from archive.index.cjk import ANALYZER_VERSION, cjk_analyzer, is_open_end
+from archive.index.format_file import format_matches, unreadable, write_format
 from common.errors import SearchError
 from archive.index.exact_phrase import use_exact_phrases
 from archive.index.batch import IndexBatch
@@ -21,7 +21,6 @@ from archive.index.backend import EngineHit, IndexedText
 from common.messages import _
 
 INDEX_FORMAT = {"engine": "whoosh", "analyzer": ANALYZER_VERSION, "schema": 2}
-_FORMAT_FILE = "dossier-index.json"
 MAX_SEGMENTS = 8          # more than this after an ingest run: merge them (about 1 s per 1,000 documents)
 
 
@@ -74,20 +73,10 @@ class WhooshBackend:
 
     # -- opening -------------------------------------------------------------------------
     def _unreadable(self, exc: OSError) -> SearchError:
-        return SearchError(_("检索索引 {folder} 暂时无法读取（{why}）：请检查文件夹的权限和磁盘后重试；索引没有被改动").format(
-            folder=self.folder, why=exc.strerror or exc))
+        return unreadable(self.folder, exc)
 
     def _format_ok(self) -> bool:
-        try:
-            text = (self.folder / _FORMAT_FILE).read_text()
-        except FileNotFoundError:
-            return False
-        except OSError as exc:
-            raise self._unreadable(exc) from exc
-        try:
-            return json.loads(text) == INDEX_FORMAT
-        except ValueError:
-            return False
+        return format_matches(self.folder, INDEX_FORMAT)
 
     def needs_rebuild(self) -> bool:
         """True when the index is missing, of another format, or its files are damaged. An
@@ -115,7 +104,7 @@ class WhooshBackend:
             shutil.rmtree(self.folder)
         self.folder.mkdir(parents=True)
         self._ix = whoosh_index.create_in(str(self.folder), _schema())
-        (self.folder / _FORMAT_FILE).write_text(json.dumps(INDEX_FORMAT))
+        write_format(self.folder, INDEX_FORMAT)
 
     def ensure(self) -> None:
         if self.needs_rebuild():
