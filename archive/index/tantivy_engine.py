@@ -18,7 +18,6 @@ from archive.faults import crash_point
 from archive.index import query as q
 from archive.index.backend import EngineHit, IndexedText
 from archive.index.format_file import format_matches, write_format
-from common.errors import SearchError
 
 INDEX_FORMAT = {"engine": "tantivy", "tokenizer": "char-lowercase", "schema": 1}
 _TOKENIZER = "dossier_char"
