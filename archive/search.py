@@ -28,7 +28,7 @@ class SearchHit:
     snippet: str
     page: int | None
     format: str = ""
-    highlights: list[tuple[int, int]] = field(default_factory=list)
+    segments: list[tuple[str, bool]] = field(default_factory=list)   # the snippet as (text, is a hit)
 
     def as_json(self) -> dict:
         return {"id": self.id, "sha256": self.sha256, "title": self.title, "department": self.department,
@@ -103,13 +103,13 @@ def make_snippet(text: str, literals: list[str]) -> tuple[str, list[tuple[int, i
             merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
         else:
             merged.append((a, b))
-    out, last = [], 0
+    segments, last = [("…", False)] if start > 0 else [], 0
     for a, b in merged:
-        out += [window[last:a], "【", window[a:b], "】"]
+        segments += [(window[last:a], False), (window[a:b], True)]
         last = b
-    out.append(window[last:])
-    snippet = "".join(out).replace("\n", " ").replace("\t", " ")
-    return ("…" if start > 0 else "") + snippet + ("…" if end < len(text) else ""), merged
+    segments += [(window[last:], False)] + ([("…", False)] if end < len(text) else [])
+    segments = [(part.replace("\n", " ").replace("\t", " "), hit) for part, hit in segments if part]
+    return "".join(f"【{part}】" if hit else part for part, hit in segments), segments
 
 
 def _contains_all(conn: sqlite3.Connection, doc_id: int, literals: list[str]) -> bool:
@@ -121,17 +121,18 @@ def _contains_all(conn: sqlite3.Connection, doc_id: int, literals: list[str]) ->
     return all(_find(whole, lit) >= 0 for lit in literals)
 
 
-def _locate(pages: list[tuple[int, str]], title: str, literals: list[str]) -> tuple[str, int | None]:
-    """Snippet and page of the first hit (None: the hit is in the title)."""
+def _locate(pages: list[tuple[int, str]], title: str,
+            literals: list[str]) -> tuple[tuple[str, list[tuple[str, bool]]], int | None]:
+    """Snippet (marked, and as segments) and page of the first hit (None: the hit is in the title)."""
     for number, text in pages:
         made = make_snippet(text, literals)
         if made:
-            return made[0], number
+            return made, number
     made = make_snippet(title, literals)
     if made:
-        return made[0], None
+        return made, None
     head = (pages[0][1] if pages else "")[: SNIPPET_RADIUS * 2].replace("\n", " ")
-    return head, (pages[0][0] if pages else None)
+    return (head, [(head, False)]), (pages[0][0] if pages else None)
 
 
 @dataclass
@@ -147,9 +148,9 @@ class SearchPage:
 
 
 def search_page(conn: sqlite3.Connection, backend: SearchBackend, query: str,
-                filters: DocumentFilter | None = None, limit: int | None = 20) -> SearchPage:
-    """Every document matching `query`, best first; snippets only for the first `limit`
-    (a snippet reads the document's text, the match list does not)."""
+                filters: DocumentFilter | None = None, limit: int | None = 20, offset: int = 0) -> SearchPage:
+    """Every document matching `query`, best first; snippets only for the `limit` from `offset`
+    on (a snippet reads the document's text, the match list does not). limit None: all."""
     if not query.strip():
         raise SearchError(_("检索式是空的：请输入要查找的词语"))
     _check_operators(query)
@@ -159,16 +160,16 @@ def search_page(conn: sqlite3.Connection, backend: SearchBackend, query: str,
     if plain and any(open_ended(lit) for lit in literals):
         # The engine matched the final lone character as a prefix: keep only literal matches.
         matches = [h for h in matches if _contains_all(conn, h.doc_id, literals)]
-    shown = matches[:limit] if limit else matches
+    shown = matches[offset:] if limit is None else matches[offset:offset + limit]
     rows, years = catalogue.hit_rows(conn, [h.doc_id for h in shown])
     hits: list[SearchHit] = []
     for engine_hit in shown:
         row = rows.get(engine_hit.doc_id)
         if row is None:  # the index is ahead of the catalogue only after damage; verify reports it
             continue
-        snippet, page = _locate(catalogue.numbered_pages(conn, row["id"]), row["title"], literals)
+        (snippet, segments), page = _locate(catalogue.numbered_pages(conn, row["id"]), row["title"], literals)
         hits.append(SearchHit(row["id"], row["sha256"], row["title"], row["department"],
-                              years.get(row["id"], []), engine_hit.score, snippet, page, row["format"]))
+                              years.get(row["id"], []), engine_hit.score, snippet, page, row["format"], segments))
     return SearchPage(hits, [h.doc_id for h in matches])
 
 

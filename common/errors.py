@@ -73,6 +73,14 @@ class OcrUnavailable(OcrError):
     """A tool OCR needs is missing or does not run: not the page's fault, so worth trying again."""
 
 
+class PreviewUnavailable(DossierError):
+    """A page of an original that cannot be shown as a picture; the message says why."""
+
+
+class UserError(DossierError):
+    """A workbench user that cannot be added, found or logged in."""
+
+
 class DiskFull(DossierError):
     """The disk (or the user's quota) is full: the run stops; what was finished is kept."""
 

@@ -17,6 +17,10 @@ ls /usr/share/tesseract-ocr/*/tessdata/chi_sim.traineddata >/dev/null 2>&1 || mi
 have catdoc || missing+=(catdoc)
 have rg || missing+=(ripgrep)
 (have fc-list && fc-list :lang=zh | grep -q .) || missing+=(fonts-noto-cjk fontconfig)
+# The workbench's browser tests drive Debian's Chromium (never a downloaded browser).
+if [ "$extras" = test ]; then
+  { have chromium && have chromedriver; } || missing+=(chromium chromium-driver)
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && have apt-get; then

@@ -8,7 +8,8 @@ from archive.catalogue.database import SCHEMA_VERSION, Transaction, connect, log
 from archive.catalogue.decisions import (AutoTag, Change, add_manual_tag, document_years, remove_manual_tag,
                                          set_auto_kind, set_auto_tags, set_auto_years, set_manual_kind,
                                          set_manual_years)
-from archive.catalogue.documents import document_detail, document_summary, list_documents, resolve_doc
+from archive.catalogue.documents import (document_detail, document_summaries, document_summary, list_documents,
+                                         resolve_doc)
 from archive.catalogue.filters import DocumentFilter, matching_ids
 from archive.catalogue.ocr_rows import (count_waiting_for_ocr, document_row, highest_document_id, ocr_candidates,
                                          page_totals, put_ocr_page, source_names, stored_pages, update_after_ocr)
@@ -17,6 +18,8 @@ from archive.catalogue.queries import (ConsistencyFacts, JudgingInput, consisten
                                        source_paths, status_counts, volume_document)
 from archive.catalogue.records import (NewDocument, document_by_hash, document_count, insert_document,
                                        known_source, put_source, record_failure, unindexed_ids)
+from archive.catalogue.users import (delete_user, document_events, put_user, user_credentials,
+                                     user_rows)
 from archive.catalogue.texts import (all_document_ids, document_text, mark_indexed, numbered_pages, ocr_pages,
                                      page_texts, titled_texts)
 
@@ -24,7 +27,7 @@ __all__ = [
     "SCHEMA_VERSION", "Transaction", "connect", "log_event", "now",
     "AutoTag", "Change", "add_manual_tag", "document_years", "remove_manual_tag", "set_auto_kind", "set_auto_tags",
     "set_auto_years", "set_manual_kind", "set_manual_years",
-    "document_detail", "document_summary", "list_documents", "resolve_doc",
+    "document_detail", "document_summaries", "document_summary", "list_documents", "resolve_doc",
     "DocumentFilter", "matching_ids",
     "count_waiting_for_ocr", "document_row", "highest_document_id", "ocr_candidates", "page_totals", "put_ocr_page",
     "source_names", "stored_pages", "update_after_ocr", "ConsistencyFacts", "consistency_facts",
@@ -32,5 +35,6 @@ __all__ = [
     "readable_ids", "review_rows", "rolled_back", "source_paths", "status_counts", "volume_document",
     "NewDocument", "document_by_hash", "document_count", "insert_document", "known_source", "put_source",
     "record_failure", "unindexed_ids",
+    "delete_user", "document_events", "put_user", "user_credentials", "user_rows",
     "all_document_ids", "document_text", "mark_indexed", "numbered_pages", "ocr_pages", "page_texts", "titled_texts",
 ]

@@ -62,7 +62,7 @@ def set_auto_tags(conn: sqlite3.Connection, doc_id: int, tags: list[AutoTag]) ->
     return added, removed
 
 
-def add_manual_tag(conn: sqlite3.Connection, doc_id: int, code: str, reason: str = "") -> None:
+def add_manual_tag(conn: sqlite3.Connection, doc_id: int, code: str, reason: str = "", actor: str | None = None) -> None:
     """A person files the document under `code` (or confirms an automatic tag)."""
     previous = conn.execute("SELECT reason FROM tags WHERE doc_id = ? AND code = ?", (doc_id, code)).fetchone()
     text = reason or ("人工确认" + (f"（原因：{previous['reason']}）" if previous and previous["reason"] else ""))
@@ -73,10 +73,10 @@ def add_manual_tag(conn: sqlite3.Connection, doc_id: int, code: str, reason: str
                reason = excluded.reason, updated_at = excluded.updated_at""",
         (doc_id, code, text, now()),
     )
-    log_event(conn, "tag-add", doc_id, code=code)
+    log_event(conn, "tag-add", doc_id, code=code, user=actor)
 
 
-def remove_manual_tag(conn: sqlite3.Connection, doc_id: int, code: str) -> None:
+def remove_manual_tag(conn: sqlite3.Connection, doc_id: int, code: str, actor: str | None = None) -> None:
     """A person says the document does not prove `code`; kept as `rejected` so rules never re-add it."""
     conn.execute(
         """INSERT INTO tags (doc_id, code, source, confidence, status, reason, updated_at)
@@ -85,7 +85,7 @@ def remove_manual_tag(conn: sqlite3.Connection, doc_id: int, code: str) -> None:
                reason = '人工移除', updated_at = excluded.updated_at""",
         (doc_id, code, now()),
     )
-    log_event(conn, "tag-remove", doc_id, code=code)
+    log_event(conn, "tag-remove", doc_id, code=code, user=actor)
 
 
 # -- years ------------------------------------------------------------------------------------
@@ -108,12 +108,12 @@ def set_auto_years(conn: sqlite3.Connection, doc_id: int, years: list[int], sour
     return before, after
 
 
-def set_manual_years(conn: sqlite3.Connection, doc_id: int, years: list[int]) -> None:
+def set_manual_years(conn: sqlite3.Connection, doc_id: int, years: list[int], actor: str | None = None) -> None:
     before = document_years(conn, doc_id)
     conn.execute("DELETE FROM doc_years WHERE doc_id = ?", (doc_id,))
     conn.executemany("INSERT INTO doc_years (doc_id, year, source, reason) VALUES (?, ?, 'manual', '人工指定')",
                      [(doc_id, y) for y in sorted(set(years))])
-    log_event(conn, "years-set", doc_id, before=before, after=sorted(set(years)))
+    log_event(conn, "years-set", doc_id, before=before, after=sorted(set(years)), user=actor)
 
 
 # -- kind -------------------------------------------------------------------------------------
@@ -131,8 +131,8 @@ def set_auto_kind(conn: sqlite3.Connection, doc_id: int, kind: str | None, sourc
     return row["kind"], kind
 
 
-def set_manual_kind(conn: sqlite3.Connection, doc_id: int, kind: str) -> None:
+def set_manual_kind(conn: sqlite3.Connection, doc_id: int, kind: str, actor: str | None = None) -> None:
     before = conn.execute("SELECT kind FROM documents WHERE id = ?", (doc_id,)).fetchone()["kind"]
     conn.execute("UPDATE documents SET kind = ?, kind_source = 'manual', kind_confidence = 1.0, kind_reason = '人工指定', updated_at = ? WHERE id = ?",
                  (kind, now(), doc_id))
-    log_event(conn, "kind-set", doc_id, before=before, after=kind)
+    log_event(conn, "kind-set", doc_id, before=before, after=kind, user=actor)

@@ -91,3 +91,13 @@ def document_detail(conn: sqlite3.Connection, doc_id: int, text_chars: int = 600
             "SELECT year, source, reason FROM doc_years WHERE doc_id = ? ORDER BY year", (doc_id,))],
     })
     return detail
+
+
+def document_summaries(conn: sqlite3.Connection, ids: list[int]) -> list[dict]:
+    """The `docs --json` shape of the documents `ids`, in that order (missing ids left out)."""
+    out = []
+    for doc_id in ids:
+        row = conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is not None:
+            out.append(document_summary(conn, row))
+    return out

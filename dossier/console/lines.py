@@ -180,3 +180,18 @@ def status_lines(info: dict) -> list[str]:
     if worst:
         lines.append(_("完整率最低的部门：") + "，".join(f"{escape(d)} {v:.0%}" for d, v in worst))
     return lines
+
+
+def serve_lines(ws, host: str, port: int, has_users: bool) -> list[str]:
+    shown = f"[{host}]" if ":" in host else host
+    out = [_("工作台已启动：http://{host}:{port}/ （工作区 {root}；按 Ctrl+C 停止）").format(
+        host=escape(shown), port=port, root=escape(str(ws.root)))]
+    if not has_users:
+        out.append("[yellow]" + _("还没有用户，无法登录：另开一个终端运行 dossier user add 名字 --role admin") + "[/]")
+    return out
+
+
+def user_lines(rows: list[dict]) -> list[str]:
+    if not rows:
+        return [_("还没有用户：用 dossier user add 名字 --role viewer|editor|admin 添加")]
+    return [f"{escape(r['name'])}  {r['role']}  " + _("（添加于 {at}）").format(at=r["created_at"][:10]) for r in rows]

@@ -48,3 +48,13 @@ def emit_json(data) -> None:
 def say(*printed) -> None:
     for line in printed:
         out.print(line)
+
+
+def login_name() -> str | None:
+    """Who runs the command (for the event log); None where the system cannot tell."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return None

@@ -95,3 +95,21 @@ def _matrix(wb, report: CoverageReport) -> None:
         cell = ws.cell(row=legend + offset, column=2)
         _text(cell, label)
         cell.fill = FILLS[mark]
+
+
+def hit_list_workbook(query: str, rows: list[dict]) -> bytes:
+    """The list of every search hit as .xlsx (auditors keep it with their notes): one row per
+    document with its indicators, years and kind."""
+    import io
+
+    wb = Workbook()
+    wb.properties.title = f"检索结果 · {query}"
+    headers = ["编号", "标题", "文号", "部门", "年份", "类型", "指标", "来源文件"]
+    body = [[d["id"], d["title"], d.get("doc_number") or "", d.get("department") or "", _years(d["years"]),
+             KIND_LABEL.get(d.get("kind") or "", ""),
+             "、".join(t["code"] for t in d["tags"] if t["status"] != "rejected"), "\n".join(d["sources"])]
+            for d in rows]
+    _sheet(wb, "检索结果", headers, body, [8, 40, 20, 16, 14, 10, 20, 50], first=True)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

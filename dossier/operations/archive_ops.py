@@ -12,7 +12,7 @@ from archive.index import open_index, ready_index, rebuild_index
 from archive.ingest import IngestSummary, ingest as run_ingest
 from archive.locking import workspace_lock
 from archive.progress import Progress
-from archive.search import SearchPage, search_page
+from archive.search import SearchPage, positive_literals, search_page
 from archive.store import Store
 from archive.verify import VerifyReport, verify as run_verify
 from archive.workspace import Workspace, init_workspace
@@ -67,18 +67,25 @@ def searching(ws: Workspace) -> Iterator[Searcher]:
     with connection(ws) as conn:
         backend = ready_index(ws, conn)
 
-        def run(query: str, f: DocumentFilter | None = None, limit: int | None = 20) -> SearchPage:
-            return search_page(conn, backend, query, _with_alias(ws, f or DocumentFilter()), limit=limit)
+        def run(query: str, f: DocumentFilter | None = None, limit: int | None = 20, offset: int = 0) -> SearchPage:
+            return search_page(conn, backend, query, _with_alias(ws, f or DocumentFilter()), limit=limit,
+                               offset=offset)
         try:
             yield run
         finally:
             backend.close()
 
 
-def search(ws: Workspace, query: str, f: DocumentFilter | None = None, limit: int | None = 20) -> SearchPage:
-    """Every document matching `query`, best first, with snippets for the first `limit`."""
+def search(ws: Workspace, query: str, f: DocumentFilter | None = None, limit: int | None = 20,
+           offset: int = 0) -> SearchPage:
+    """Every document matching `query`, best first, with snippets for `limit` hits from `offset`."""
     with searching(ws) as run:
-        return run(query, f, limit)
+        return run(query, f, limit, offset)
+
+
+def query_terms(query: str) -> list[str]:
+    """The strings a hit of `query` contains (what a reader wants marked in the text)."""
+    return [term for term in positive_literals(query)[0] if term.strip()]
 
 
 def verify(ws: Workspace, *, deep: bool = False) -> VerifyReport:

@@ -12,24 +12,25 @@ from dossier.operations._common import connection, system_of
 
 
 def tag(ws: Workspace, ref: str, *, add: tuple[str, ...] = (), remove: tuple[str, ...] = (),
-        years: tuple[int, ...] = (), kind: str | None = None,
+        years: tuple[int, ...] = (), kind: str | None = None, actor: str | None = None, wait: float = 30,
         on_wait: Callable[[str], None] | None = None) -> dict:
     """Record a person's decision on one document, all in one transaction; returns the document
-    as `show` does. Codes are checked against the workspace's system first."""
+    as `show` does. Codes are checked against the workspace's system first; `actor` (the person)
+    goes into the event log with each change."""
     system = system_of(ws)
     adds = [system.indicator(code).code for code in add]
     removes = [system.indicator(code).code for code in remove]
-    with workspace_lock(ws.lock_path, "tag", on_wait=on_wait), connection(ws) as conn:
+    with workspace_lock(ws.lock_path, "tag", wait=wait, on_wait=on_wait), connection(ws) as conn:
         doc_id = catalogue.resolve_doc(conn, ref)
         with catalogue.Transaction(conn):
             for code in adds:
-                catalogue.add_manual_tag(conn, doc_id, code)
+                catalogue.add_manual_tag(conn, doc_id, code, actor=actor)
             for code in removes:
-                catalogue.remove_manual_tag(conn, doc_id, code)
+                catalogue.remove_manual_tag(conn, doc_id, code, actor=actor)
             if years:
-                catalogue.set_manual_years(conn, doc_id, list(years))
+                catalogue.set_manual_years(conn, doc_id, list(years), actor=actor)
             if kind:
-                catalogue.set_manual_kind(conn, doc_id, kind)
+                catalogue.set_manual_kind(conn, doc_id, kind, actor=actor)
         return catalogue.document_detail(conn, doc_id)
 
 

@@ -1,0 +1,4 @@
+"""`python -m cli`: the command line, as the tests and scripts start it."""
+from cli import main
+
+main()

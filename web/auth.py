@@ -1,0 +1,116 @@
+"""Who is asking: the session's user and role, logging in and out, the CSRF token, and the
+limit on failed logins. A session holds only the user's name; the role is read afresh from the
+catalogue on every request, so removing a user or changing a role takes effect at once."""
+from __future__ import annotations
+
+import hmac
+import secrets
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass
+
+from starlette.requests import Request
+
+from common.messages import _
+from dossier import operations as ops
+
+LOGIN_ATTEMPTS = 5            # failed logins per name and address ...
+LOGIN_WINDOW_S = 300          # ... within this many seconds, then wait
+
+
+@dataclass
+class Visitor:
+    name: str
+    role: str
+
+    def may(self, right: str) -> bool:
+        return ops.users.may(self.role, right)
+
+
+class Forbidden(Exception):
+    """The visitor's role does not allow this (403)."""
+
+
+class NotLoggedIn(Exception):
+    """No session (401 for the API, the login page for pages)."""
+
+
+class BadToken(Exception):
+    """A state-changing request without the session's CSRF token (403)."""
+
+
+def visitor(request: Request) -> Visitor | None:
+    name = request.session.get("user")
+    if not name:
+        return None
+    role = ops.users.user_role(request.app.state.ws, name)
+    if role is None:               # removed since logging in
+        request.session.clear()
+        return None
+    return Visitor(name, role)
+
+
+def require(request: Request, right: str = "read") -> Visitor:
+    who = visitor(request)
+    if who is None:
+        raise NotLoggedIn()
+    if not who.may(right):
+        raise Forbidden()
+    return who
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = request.session["csrf"] = secrets.token_urlsafe(32)
+    return token
+
+
+def check_csrf(request: Request, given: str | None) -> None:
+    expected = request.session.get("csrf")
+    if not expected or not given or not hmac.compare_digest(expected, given):
+        raise BadToken()
+
+
+class LoginLimiter:
+    """Failed logins per (address, name) in a sliding window; in memory, per server process."""
+
+    def __init__(self, attempts: int = LOGIN_ATTEMPTS, window: float = LOGIN_WINDOW_S) -> None:
+        self.attempts, self.window = attempts, window
+        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def wait_seconds(self, key: tuple[str, str]) -> int:
+        """0 when a login may be tried now, else how long to wait."""
+        with self._lock:
+            failures = self._failures[key]
+            now = time.monotonic()
+            while failures and now - failures[0] > self.window:
+                failures.popleft()
+            return int(self.window - (now - failures[0])) + 1 if len(failures) >= self.attempts else 0
+
+    def failed(self, key: tuple[str, str]) -> None:
+        with self._lock:
+            self._failures[key].append(time.monotonic())
+
+    def succeeded(self, key: tuple[str, str]) -> None:
+        with self._lock:
+            self._failures.pop(key, None)
+
+
+def log_in(request: Request, name: str, password: str) -> str | None:
+    """Start a session for the user; None when it worked, else the reason to show."""
+    limiter: LoginLimiter = request.app.state.login_limiter
+    key = (request.client.host if request.client else "", name)
+    wait = limiter.wait_seconds(key)
+    if wait:
+        return _("登录失败次数过多：请 {minutes} 分钟后再试").format(minutes=(wait + 59) // 60)
+    if not name or ops.users.authenticate(request.app.state.ws, name, password) is None:
+        limiter.failed(key)
+        return _("用户名或密码不对：请重新输入（忘记密码请找管理员用 dossier user add 重设）")
+    limiter.succeeded(key)
+    request.session.clear()             # a new session on login: no fixation
+    request.session["user"] = name
+    csrf_token(request)
+    return None
