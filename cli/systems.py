@@ -70,7 +70,3 @@ def system_import(ctx, xlsx: Path, system_id: str | None) -> None:
     counts = imported.counts()
     say(_("已导入 {id}（{name}）：指标 {n} 个，其中材料审核 {m} 个 → {path}").format(
         id=imported.id, name=imported.name, n=counts["indicators"], m=counts["material_review_indicators"], path=path))
-
-
-if __name__ == "__main__":
-    main()

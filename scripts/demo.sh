@@ -37,9 +37,14 @@ dossier search 志愿服务 --limit 3
 echo "== dossier status   （还缺什么，距截止还有几天）"
 dossier status
 
+echo "== dossier user add 演示 --role admin   （浏览器工作台的演示用户，密码 demo-2026）"
+echo "demo-2026" | dossier user add 演示 --role admin --password-stdin
+
 echo
 echo "完成。工作区：$PWD"
 echo "  卷宗：        $PWD/out/卷宗（总目录.xlsx 列出每一卷及其缺少的年份）"
 [ -f out/材料审核记录表.xlsx ] && echo "  记录表：      $PWD/out/材料审核记录表.xlsx"
 echo "  缺什么：      dossier coverage --missing   （哪个指标缺哪一年，由哪个部门补）"
 echo "  试一试：      source .venv/bin/activate; cd demo/工作区; dossier search 垃圾分类"
+echo "  工作台：      source .venv/bin/activate; cd demo/工作区; dossier serve"
+echo "                然后在浏览器打开 http://127.0.0.1:8000/ ，用户名 演示，密码 demo-2026"

@@ -13,7 +13,7 @@ MAY_IMPORT = {
     "dossier": {"common", "archive"},
     "cli": {"common", "dossier.operations", "dossier.console", "web"},
     "web": {"common", "dossier.operations"},
-    "bench": {"common", "archive", "dossier", "examples"},
+    "bench": {"common", "archive", "dossier", "examples", "web"},
     "examples": {"common", "archive", "dossier"},
 }
 # Packages with a face: from outside, only the package itself may be imported, not its modules.

@@ -241,3 +241,27 @@ def test_serving_beyond_this_machine_needs_a_user(tmp_path):
     result = CliRunner().invoke(main, ["-w", str(empty.root), "serve", "--host", "0.0.0.0", "--port", "1"])
     assert result.exit_code == 1 and "还没有任何用户" in result.output
     web.check_bind(empty, "127.0.0.1")                  # loopback is fine without users
+
+
+def test_an_admin_builds_from_the_browser_and_downloads_the_volumes(ws, client):
+    import time
+
+    token = _as(client, "管理员")
+    started = client.post("/volumes/build", data={"csrf": token}, follow_redirects=False)
+    assert started.status_code == 303
+    deadline = time.monotonic() + 120
+    while client.get("/api/build").json()["running"] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    state = client.get("/api/build").json()
+    assert state["outcome"].startswith("完成") and state["lines"]
+    listing = ops.volumes(ws)
+    volume = listing["volumes"][0]
+    from urllib.parse import quote
+    assert quote(volume["files"]["docx"]) in client.get("/volumes").text
+    download = client.get(f"/volumes/files/{volume['files']['docx']}")
+    assert download.status_code == 200 and download.content[:2] == b"PK"
+    table = client.get("/volumes/材料审核记录表.xlsx")
+    assert table.status_code == 200 and table.content[:2] == b"PK"
+    client.cookies.clear()
+    token = _as(client, "资料组")
+    assert client.post("/volumes/build", data={"csrf": token}).status_code == 403     # editors do not build

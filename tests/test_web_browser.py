@@ -90,9 +90,9 @@ def test_an_auditor_searches_filters_by_year_and_opens_the_hit(site, browser, tm
     preview = browser.find_element(By.CSS_SELECTOR, "img.page")
     WebDriverWait(browser, 20).until(lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth", preview))
     assert browser.execute_script("return arguments[0].naturalWidth", preview) > 300
+    _screenshot(browser, "document", tmp_path)
     browser.find_element(By.CSS_SELECTOR, "[data-hit='1']").click()
     assert browser.find_element(By.CSS_SELECTOR, ".text mark.current").text == "垃圾分类"
-    _screenshot(browser, "document", tmp_path)
 
 
 def test_a_reviewer_opens_a_missing_cell_and_prints_a_department_list(site, browser, tmp_path):

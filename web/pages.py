@@ -169,20 +169,18 @@ def coverage(request: Request) -> Response:
             and (not params.get("status") or item.status == params["status"])]
     years = sorted({y for item in view.report.indicators for cov in item.evidence.values() for y in cov.required})
     parts = sorted({(i.indicator.part_code, i.indicator.part_name) for i in view.report.indicators})
-    status = ops.status(ws)
     return render(request, "coverage.html", who, rows=rows, years=years, kinds=KINDS, parts=parts, view=view,
-                  status=status, department=department or "", part=params.get("part", ""),
-                  chosen_status=params.get("status", ""), departments=sorted(status["departments"]),
+                  department=department or "", part=params.get("part", ""), chosen_status=params.get("status", ""),
+                  departments=sorted(ops.coverage(ws).departments) if department else sorted(view.departments),
                   days_left=_deadline(ws))
 
 
 def departments(request: Request) -> Response:
     who = require(request)
     ws = request.app.state.ws
-    owed = ops.coverage(ws).report.owed_by_department()
-    status = ops.status(ws)
-    return render(request, "departments.html", who, owed=owed, completeness=status["departments"],
-                  days_left=_deadline(ws))
+    view = ops.coverage(ws)
+    return render(request, "departments.html", who, owed=view.report.owed_by_department(),
+                  completeness=view.departments, days_left=_deadline(ws))
 
 
 def department(request: Request) -> Response:
@@ -215,6 +213,14 @@ def volume_file(request: Request) -> Response:
     return FileResponse(path, filename=path.name, content_disposition_type="attachment")
 
 
+def record_table(request: Request) -> Response:
+    """The 材料审核记录表 as of now, made on request."""
+    require(request)
+    ws = request.app.state.ws
+    path = ops.coverage(ws, record_table=ws.cache_dir / "材料审核记录表.xlsx").record_table
+    return FileResponse(path, filename="材料审核记录表.xlsx", content_disposition_type="attachment")
+
+
 async def start_build(request: Request) -> Response:
     require(request, "administer")
     form = await request.form()
@@ -230,5 +236,5 @@ ROUTES = [
     Route("/docs/{doc}/pages/{page:int}.png", preview), Route("/docs/{doc}/decide", decide, methods=["POST"]),
     Route("/coverage", coverage), Route("/departments", departments), Route("/departments/{name}", department),
     Route("/review", review), Route("/volumes", volumes), Route("/volumes/files/{name}", volume_file),
-    Route("/volumes/build", start_build, methods=["POST"]),
+    Route("/volumes/build", start_build, methods=["POST"]), Route("/volumes/材料审核记录表.xlsx", record_table),
 ]

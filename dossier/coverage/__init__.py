@@ -2,9 +2,9 @@
 the 材料审核记录表 and the workspace's status."""
 from dossier.coverage.report import (KINDS, CoverageReport, IndicatorCoverage, KindCoverage, completeness,
                                      compute_coverage, required_years)
-from dossier.coverage.status import workspace_status
+from dossier.coverage.status import department_completeness, workspace_status
 from dossier.coverage.xlsx import hit_list_workbook, write_review_table
 
 __all__ = ["KINDS", "CoverageReport", "IndicatorCoverage", "KindCoverage", "completeness", "compute_coverage",
-           "required_years", "workspace_status", "write_review_table",
+           "required_years", "department_completeness", "workspace_status", "write_review_table",
            "hit_list_workbook"]

@@ -11,7 +11,8 @@ from dossier.judge import review_queue
 from dossier.systems import System
 
 
-def _per_department(report: CoverageReport) -> dict[str, float]:
+def department_completeness(report: CoverageReport) -> dict[str, float]:
+    """Per lead department: the share of the years its indicators need that are present."""
     wanted: dict[str, int] = {}
     have: dict[str, int] = {}
     for item in report.indicators:
@@ -39,5 +40,5 @@ def workspace_status(ws: Workspace, conn: sqlite3.Connection, system: System, to
         "indicators": len(report.indicators),
         "complete_indicators": sum(1 for i in report.indicators if i.status == "complete"),
         "completeness": completeness(report),
-        "departments": _per_department(report),
+        "departments": department_completeness(report),
     }

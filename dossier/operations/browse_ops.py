@@ -3,6 +3,7 @@ picture of one of its pages, the hit list as a workbook, and the built volumes."
 from __future__ import annotations
 
 import mimetypes
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,7 +78,7 @@ def volumes(ws: Workspace) -> dict:
     except (OSError, ValueError):
         manifest = {"volumes": {}}
     listed = []
-    for code, entry in sorted(manifest.get("volumes", {}).items()):
+    for code, entry in sorted(manifest.get("volumes", {}).items(), key=lambda kv: _natural(kv[0])):
         files = {fmt: entry[fmt]["file"] for fmt in ("docx", "pdf") if isinstance(entry.get(fmt), dict)
                  and (folder / entry[fmt]["file"]).is_file()}
         listed.append({"code": code, "name": entry.get("name", ""), "lead_department": entry.get("lead_department"),
@@ -86,6 +87,11 @@ def volumes(ws: Workspace) -> dict:
                     and p.suffix in (".xlsx", ".docx", ".pdf") and p.name not in
                     {f for v in listed for f in v["files"].values()}) if folder.is_dir() else []
     return {"folder": str(folder), "volumes": listed, "files": others}
+
+
+def _natural(code: str) -> list:
+    """Ⅲ-2 before Ⅲ-10: numbers compared as numbers."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", code)]
 
 
 def volume_file(ws: Workspace, name: str) -> Path:

@@ -10,7 +10,8 @@ from typing import Callable
 from archive.locking import workspace_lock
 from archive.workspace import Workspace
 from dossier.build import BuildResult, build_volumes
-from dossier.coverage import CoverageReport, completeness, compute_coverage, workspace_status, write_review_table
+from dossier.coverage import (CoverageReport, completeness, compute_coverage, department_completeness, workspace_status,
+                              write_review_table)
 from dossier.operations._common import connection, system_of
 from dossier.systems import System
 
@@ -24,6 +25,8 @@ class CoverageView:
     completeness: float             # over every indicator, whatever is shown
     total: int                      # indicators in the whole report
     record_table: Path | None = None
+    complete: int = 0               # complete indicators in the whole report
+    departments: dict[str, float] = dataclasses.field(default_factory=dict)   # completeness per lead department
 
 
 def coverage(ws: Workspace, *, department: str | None = None, missing_only: bool = False,
@@ -38,7 +41,8 @@ def coverage(ws: Workspace, *, department: str | None = None, missing_only: bool
     shown = report
     if missing_only:
         shown = dataclasses.replace(report, indicators=[i for i in report.indicators if i.status != "complete"])
-    return CoverageView(shown, completeness(report), len(report.indicators), record_table)
+    return CoverageView(shown, completeness(report), len(report.indicators), record_table,
+                        sum(1 for i in report.indicators if i.status == "complete"), department_completeness(report))
 
 
 def missing_years(conn: sqlite3.Connection, system: System, ws: Workspace) -> dict[str, dict[str, list[int]]]:
