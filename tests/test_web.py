@@ -265,3 +265,22 @@ def test_an_admin_builds_from_the_browser_and_downloads_the_volumes(ws, client):
     client.cookies.clear()
     token = _as(client, "资料组")
     assert client.post("/volumes/build", data={"csrf": token}).status_code == 403     # editors do not build
+
+
+def test_every_page_forbids_foreign_scripts_and_framing(client):
+    page = client.get("/login")
+    policy = page.headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert page.headers["x-content-type-options"] == "nosniff"
+
+
+def test_after_login_only_a_path_of_this_site_is_followed(client):
+    import re
+
+    for target, expected in (("//evil.example/x", "/search"), ("/\\evil.example", "/search"),
+                             ("https://evil.example/", "/search"), ("/coverage", "/coverage")):
+        client.cookies.clear()
+        token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
+        done = client.post("/login", data={"name": "督查", "password": PASSWORD, "csrf": token, "next": target},
+                           follow_redirects=False)
+        assert done.headers["location"] == expected, target

@@ -34,7 +34,8 @@ def indicators(request: Request) -> list:
 
 def _safe_next(target: str | None) -> str:
     """Only a path of this site (never //host or a full URL) after logging in."""
-    return target if target and target.startswith("/") and not target.startswith("//") else "/search"
+    safe = target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+    return target if safe else "/search"
 
 
 async def login(request: Request) -> Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
@@ -52,7 +53,7 @@ def event_line(event: dict) -> str:
     return f"{event['at'][:16].replace('T', ' ')} {what} {detail}{who}"
 
 
-FILTERS = {"event_line": event_line, "years": years, "mark": mark, "segments": segments, "kind": lambda v: KIND.get(v, v),
+FILTERS = {"path_part": lambda v: quote(str(v), safe=""), "event_line": event_line, "years": years, "mark": mark, "segments": segments, "kind": lambda v: KIND.get(v, v),
            "status": lambda v: STATUS.get(v, v), "tag_status": lambda v: TAG_STATUS.get(v, v),
            "source": lambda v: SOURCE.get(v, v or "—"), "role": lambda v: ROLE.get(v, v),
            }
