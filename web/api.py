@@ -31,7 +31,7 @@ def search(request: Request) -> Response:
         raise BadRequest(_("检索式应为 1–{n} 个字符：请给出 q 参数").format(n=MAX_QUERY))
     limit = min(page_number(params, "limit", 20), MAX_PAGE_SIZE)
     offset = (page_number(params) - 1) * limit
-    found = ops.search(request.app.state.ws, query, document_filter(params), limit=limit, offset=offset)
+    found = request.app.state.searchers.search(query, document_filter(params), limit=limit, offset=offset)
     return _json({"query": query, "total": found.total, "hits": [h.as_json() for h in found.hits]})
 
 

@@ -24,6 +24,7 @@ from dossier import operations as ops
 from web import api, pages
 from web.auth import BadToken, Forbidden, LoginLimiter, NotLoggedIn
 from web.jobs import BuildJob
+from web.searchers import Searchers
 from web.present import FILTERS
 
 HERE = Path(__file__).parent
@@ -92,6 +93,7 @@ def create_app(ws: ops.Workspace) -> Starlette:
     app.state.templates = _templates()
     app.state.login_limiter = LoginLimiter()
     app.state.build_job = BuildJob(ws)
+    app.state.searchers = Searchers(ws)
     return app
 
 

@@ -75,7 +75,7 @@ def search(request: Request) -> Response:
         problem = _("检索式太长（最多 {n} 个字符）：请缩短后再查").format(n=MAX_QUERY)
     elif query:
         try:
-            found = ops.search(request.app.state.ws, query, f, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+            found = request.app.state.searchers.search(query, f, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
         except SearchError as exc:
             problem = str(exc)
     kept = {k: v for k, v in params.items() if k != "page" and v}
