@@ -23,7 +23,7 @@ def serve(ctx, host: str, port: int) -> None:
     import web
 
     ws = _ws(ctx)
-    web.check_bind(ws, host)
+    web.check_bind(ws, host, port)
     say(*lines.serve_lines(ws, host, port, has_users=ops.users.has_users(ws)))
     web.serve(ws, host, port)
 

@@ -284,3 +284,15 @@ def test_after_login_only_a_path_of_this_site_is_followed(client):
         done = client.post("/login", data={"name": "督查", "password": PASSWORD, "csrf": token, "next": target},
                            follow_redirects=False)
         assert done.headers["location"] == expected, target
+
+
+def test_a_port_in_use_is_said_in_one_line_before_anything_starts(ws):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["-w", str(ws.root), "serve", "--port", str(port)])
+    assert result.exit_code == 1
+    assert result.output == f"错误：端口 {port} 已被占用（也许工作台已在运行）：换一个端口，如 --port {port + 1}\n"

@@ -2,6 +2,7 @@
 dossier.operations, served by uvicorn. Its face: `create_app` and `serve`."""
 from __future__ import annotations
 
+import errno
 import ipaddress
 
 from common.errors import DossierError
@@ -25,18 +26,20 @@ def _loopback(host: str) -> bool:
         return False
 
 
-def check_bind(ws: ops.Workspace, host: str) -> None:
-    """Another machine may reach the server only once someone can log in (and no one else can)."""
+def check_bind(ws: ops.Workspace, host: str, port: int | None = None) -> None:
+    """Another machine may reach the server only once someone can log in (and no one else can);
+    and the port must be free."""
     if not _loopback(host) and not ops.users.has_users(ws):
         raise ServeError(_("还没有任何用户，不能在 {host} 上对外提供服务：先运行 dossier user add 名字 --role admin").format(host=host))
+    if port is not None:
+        _check_port(host, port)
 
 
 def serve(ws: ops.Workspace, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve in the foreground until Ctrl+C."""
     import uvicorn
 
-    check_bind(ws, host)
-    _check_port(host, port)
+    check_bind(ws, host, port)
     config = uvicorn.Config(create_app(ws), host=host, port=port, log_level="warning", access_log=False,
                             server_header=False)
     uvicorn.Server(config).run()
@@ -52,5 +55,8 @@ def _check_port(host: str, port: int) -> None:
         try:
             probe.bind((host, port))
         except OSError as exc:
-            raise ServeError(_("无法在 {host}:{port} 上启动：{why}（换一个端口：--port 8001）").format(
+            if exc.errno == errno.EADDRINUSE:
+                raise ServeError(_("端口 {port} 已被占用（也许工作台已在运行）：换一个端口，如 --port {other}").format(
+                    port=port, other=port + 1)) from exc
+            raise ServeError(_("无法在 {host}:{port} 上启动：{why}（检查 --host 是否是本机的地址）").format(
                 host=host, port=port, why=exc.strerror or exc)) from exc
