@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from archive import catalogue
 from archive.catalogue import DocumentFilter
@@ -25,10 +25,14 @@ class SearchHit:
     department: str | None
     years: list[int]
     score: float
-    snippet: str
+    segments: list[tuple[str, bool]]     # the snippet as (text, is a hit)
     page: int | None
     format: str = ""
-    segments: list[tuple[str, bool]] = field(default_factory=list)   # the snippet as (text, is a hit)
+
+    @property
+    def snippet(self) -> str:
+        """The snippet as plain text, hits marked 【】 (the terminal's and --json's form)."""
+        return "".join(f"【{part}】" if hit else part for part, hit in self.segments)
 
     def as_json(self) -> dict:
         return {"id": self.id, "sha256": self.sha256, "title": self.title, "department": self.department,
@@ -81,8 +85,8 @@ def _find(text: str, literal: str) -> int:
     return text.lower().find(literal.lower())
 
 
-def make_snippet(text: str, literals: list[str]) -> tuple[str, list[tuple[int, int]]] | None:
-    """About ±50 characters around the first hit, hits marked 【】; None when no literal occurs."""
+def make_snippet(text: str, literals: list[str]) -> list[tuple[str, bool]] | None:
+    """About ±50 characters around the first hit, as (text, is a hit) parts; None when no literal occurs."""
     found = [(pos, lit) for lit in literals if lit and (pos := _find(text, lit)) >= 0]
     if not found:
         return None
@@ -108,8 +112,7 @@ def make_snippet(text: str, literals: list[str]) -> tuple[str, list[tuple[int, i
         segments += [(window[last:a], False), (window[a:b], True)]
         last = b
     segments += [(window[last:], False)] + ([("…", False)] if end < len(text) else [])
-    segments = [(part.replace("\n", " ").replace("\t", " "), hit) for part, hit in segments if part]
-    return "".join(f"【{part}】" if hit else part for part, hit in segments), segments
+    return [(part.replace("\n", " ").replace("\t", " "), hit) for part, hit in segments if part]
 
 
 def _contains_all(conn: sqlite3.Connection, doc_id: int, literals: list[str]) -> bool:
@@ -122,8 +125,8 @@ def _contains_all(conn: sqlite3.Connection, doc_id: int, literals: list[str]) ->
 
 
 def _locate(pages: list[tuple[int, str]], title: str,
-            literals: list[str]) -> tuple[tuple[str, list[tuple[str, bool]]], int | None]:
-    """Snippet (marked, and as segments) and page of the first hit (None: the hit is in the title)."""
+            literals: list[str]) -> tuple[list[tuple[str, bool]], int | None]:
+    """Snippet and page of the first hit (None: the hit is in the title)."""
     for number, text in pages:
         made = make_snippet(text, literals)
         if made:
@@ -132,7 +135,7 @@ def _locate(pages: list[tuple[int, str]], title: str,
     if made:
         return made, None
     head = (pages[0][1] if pages else "")[: SNIPPET_RADIUS * 2].replace("\n", " ")
-    return (head, [(head, False)]), (pages[0][0] if pages else None)
+    return [(head, False)] if head else [], (pages[0][0] if pages else None)
 
 
 @dataclass
@@ -167,9 +170,9 @@ def search_page(conn: sqlite3.Connection, backend: SearchBackend, query: str,
         row = rows.get(engine_hit.doc_id)
         if row is None:  # the index is ahead of the catalogue only after damage; verify reports it
             continue
-        (snippet, segments), page = _locate(catalogue.numbered_pages(conn, row["id"]), row["title"], literals)
+        segments, page = _locate(catalogue.numbered_pages(conn, row["id"]), row["title"], literals)
         hits.append(SearchHit(row["id"], row["sha256"], row["title"], row["department"],
-                              years.get(row["id"], []), engine_hit.score, snippet, page, row["format"], segments))
+                              years.get(row["id"], []), engine_hit.score, segments, page, row["format"]))
     return SearchPage(hits, [h.doc_id for h in matches])
 
 

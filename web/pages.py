@@ -14,9 +14,7 @@ from common.errors import SearchError
 from common.messages import _
 from dossier import operations as ops
 from web.auth import Visitor, check_csrf, csrf_token, log_in, require, visitor
-from web.forms import MAX_QUERY, PAGE_SIZE, decision_from_form, document_filter, page_number
-
-KINDS = ("statistics", "activity")
+from web.forms import KINDS, MAX_QUERY, PAGE_SIZE, decision_from_form, document_filter, page_number
 
 
 def render(request: Request, template: str, who: Visitor | None, status_code: int = 200, **context) -> Response:

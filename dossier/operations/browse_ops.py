@@ -2,6 +2,7 @@
 picture of one of its pages, the hit list as a workbook, and the built volumes."""
 from __future__ import annotations
 
+import json
 import mimetypes
 import re
 from dataclasses import dataclass
@@ -57,8 +58,8 @@ def preview(ws: Workspace, ref: str, page: int = 1) -> tuple[Path, str]:
         raise PreviewUnavailable(_("没有第 {page} 页：这份文件共 {pages} 页").format(page=page, pages=row["pages"]))
     source = Store(ws.store_dir).path_for(row["sha256"])
     path = page_image(Converter(ws.cache_dir), row["sha256"], row["format"], source, page)
-    return path, (mimetypes.guess_type(path.name)[0] or "image/png") if path != source else \
-        "image/" + row["format"].split(":", 1)[-1]
+    is_image = row["format"].startswith("image:")
+    return path, "image/" + row["format"].split(":", 1)[1] if is_image else "image/png"
 
 
 def export_search(ws: Workspace, query: str, f: DocumentFilter | None = None) -> bytes:
@@ -70,8 +71,6 @@ def export_search(ws: Workspace, query: str, f: DocumentFilter | None = None) ->
 
 def volumes(ws: Workspace) -> dict:
     """The built volumes as the last build recorded them, and the other files of the out folder."""
-    import json
-
     folder = ws.out_dir / "卷宗"
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))

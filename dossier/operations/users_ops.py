@@ -2,6 +2,7 @@
 argon2 (argon2-cffi's defaults, RFC 9106's low-memory profile) and never stored or logged."""
 from __future__ import annotations
 
+import functools
 import re
 
 from argon2 import PasswordHasher
@@ -20,8 +21,13 @@ RIGHTS = {"viewer": {"read"}, "editor": {"read", "decide"}, "admin": {"read", "d
 MIN_PASSWORD = 8
 _NAME = re.compile(r"^[\w.\-@]{1,40}$")
 _hasher = PasswordHasher()
-# A hash to verify against when the user does not exist, so both cases take the same time.
-_DUMMY = _hasher.hash("not a password of anyone")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the user does not exist, so both cases take the same time
+    (made on first login, not when any command starts)."""
+    return _hasher.hash("not a password of anyone")
 
 
 def may(role: str | None, right: str) -> bool:
@@ -55,7 +61,7 @@ def authenticate(ws: Workspace, name: str, password: str) -> str | None:
     """The user's role when the password is right, else None (same work either way)."""
     with connection(ws) as conn:
         found = catalogue.user_credentials(conn, name)
-        role, stored = found or (None, _DUMMY)
+        role, stored = found or (None, _dummy_hash())
         try:
             _hasher.verify(stored, password)
         except (VerificationError, InvalidHashError):
