@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from archive import catalogue
 from archive.catalogue import DocumentFilter
 from common.errors import SearchError
 from archive.index import SearchBackend, open_ended
+from archive.searchtext import fold_literal, search_view
 from archive.textnorm import normalize_text
 from common.messages import _
 
@@ -81,26 +83,30 @@ def _check_operators(query: str) -> None:
             raise SearchError(_("检索式“{query}”中的 {op} 前面缺少词语；要检索这个词本身，请加引号：\"{op}\"").format(query=query, op=item))
 
 
-def _find(text: str, literal: str) -> int:
-    return text.lower().find(literal.lower())
+_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 
 
-def make_snippet(text: str, literals: list[str]) -> list[tuple[str, bool]] | None:
-    """About ±50 characters around the first hit, as (text, is a hit) parts; None when no literal occurs."""
-    found = [(pos, lit) for lit in literals if lit and (pos := _find(text, lit)) >= 0]
+def make_snippet(text: str, literals: list[str], *, fold: bool = True) -> list[tuple[str, bool]] | None:
+    """About ±50 characters around the first hit, as (text, is a hit) parts; None when no literal
+    occurs. Literals are found in the search view (across line breaks, either script when
+    `fold`); the parts are the document's own characters."""
+    view, where = search_view(text, fold=fold)
+    lowered = view.lower()
+    needles = [n for n in (fold_literal(lit, fold=fold) for lit in literals) if n]
+    found = [pos for needle in needles if (pos := lowered.find(needle)) >= 0]
     if not found:
         return None
-    first, _first_literal = min(found)
+    first = where[min(found)]
     start = max(0, first - SNIPPET_RADIUS)
-    end = min(len(text), first + SNIPPET_RADIUS + max(len(lit) for _, lit in found))
-    window = text[start:end]
+    end = min(len(text), first + SNIPPET_RADIUS + max(len(n) for n in needles))
+    low, high = bisect_left(where, start), bisect_left(where, end)
     spans: list[tuple[int, int]] = []
-    for literal in literals:
-        lowered, needle = window.lower(), literal.lower()
-        at = lowered.find(needle)
-        while needle and at >= 0:
-            spans.append((at, at + len(needle)))
-            at = lowered.find(needle, at + len(needle))
+    for needle in needles:
+        at = lowered.find(needle, low, high)
+        while at >= 0 and at + len(needle) <= high:
+            spans.append((where[at] - start, where[at + len(needle) - 1] + 1 - start))
+            at = lowered.find(needle, at + len(needle), high)
+    window = text[start:end]
     merged: list[tuple[int, int]] = []
     for a, b in sorted(spans):
         if merged and a <= merged[-1][1]:
@@ -112,26 +118,35 @@ def make_snippet(text: str, literals: list[str]) -> list[tuple[str, bool]] | Non
         segments += [(window[last:a], False), (window[a:b], True)]
         last = b
     segments += [(window[last:], False)] + ([("…", False)] if end < len(text) else [])
-    return [(part.replace("\n", " ").replace("\t", " "), hit) for part, hit in segments if part]
+    # A hit that ran across a line break reads as one phrase; elsewhere a line end is a space.
+    return [(_BREAK.sub("", part) if hit else part.replace("\n", " ").replace("\t", " "), hit)
+            for part, hit in segments if part]
 
 
-def _contains_all(conn: sqlite3.Connection, doc_id: int, literals: list[str]) -> bool:
-    """Whether the document's title and text hold every literal (False when it is not catalogued)."""
+def _holds(whole: str, literals: list[str], fold: bool, every: bool) -> bool:
+    view = search_view(whole, fold=fold)[0].lower()
+    present = (fold_literal(lit, fold=fold) in view for lit in literals)
+    return all(present) if every else any(present)
+
+
+def _contains(conn: sqlite3.Connection, doc_id: int, literals: list[str], *, fold: bool = True,
+              every: bool = True) -> bool:
+    """Whether the document's title and text hold every literal (or, `every` False, one of
+    them) as search reads them; False when it is not catalogued."""
     title = catalogue.document_title(conn, doc_id)
     if title is None:
         return False
-    whole = title + "\n" + catalogue.document_text(conn, doc_id)
-    return all(_find(whole, lit) >= 0 for lit in literals)
+    return _holds(title + "\n" + catalogue.document_text(conn, doc_id), literals, fold, every)
 
 
-def _locate(pages: list[tuple[int, str]], title: str,
-            literals: list[str]) -> tuple[list[tuple[str, bool]], int | None]:
+def _locate(pages: list[tuple[int, str]], title: str, literals: list[str],
+            fold: bool = True) -> tuple[list[tuple[str, bool]], int | None]:
     """Snippet and page of the first hit (None: the hit is in the title)."""
     for number, text in pages:
-        made = make_snippet(text, literals)
+        made = make_snippet(text, literals, fold=fold)
         if made:
             return made, number
-    made = make_snippet(title, literals)
+    made = make_snippet(title, literals, fold=fold)
     if made:
         return made, None
     head = (pages[0][1] if pages else "")[: SNIPPET_RADIUS * 2].replace("\n", " ")
@@ -151,9 +166,13 @@ class SearchPage:
 
 
 def search_page(conn: sqlite3.Connection, backend: SearchBackend, query: str,
-                filters: DocumentFilter | None = None, limit: int | None = 20, offset: int = 0) -> SearchPage:
+                filters: DocumentFilter | None = None, limit: int | None = 20, offset: int = 0,
+                exact_script: bool = False) -> SearchPage:
     """Every document matching `query`, best first; snippets only for the `limit` from `offset`
-    on (a snippet reads the document's text, the match list does not). limit None: all."""
+    on (a snippet reads the document's text, the match list does not). limit None: all.
+
+    The index folds traditional characters to simplified; `exact_script` keeps only documents
+    that hold the query's words in the script they were typed in."""
     if not query.strip():
         raise SearchError(_("检索式是空的：请输入要查找的词语"))
     _check_operators(query)
@@ -162,7 +181,11 @@ def search_page(conn: sqlite3.Connection, backend: SearchBackend, query: str,
     matches = [h for h in backend.search(query) if allowed is None or h.doc_id in allowed]
     if plain and any(open_ended(lit) for lit in literals):
         # The engine matched the final lone character as a prefix: keep only literal matches.
-        matches = [h for h in matches if _contains_all(conn, h.doc_id, literals)]
+        matches = [h for h in matches if _contains(conn, h.doc_id, literals)]
+    if exact_script and literals:
+        # The engine matched folded text: keep the documents written in the query's own script
+        # (for a query with OR, one of its words is enough).
+        matches = [h for h in matches if _contains(conn, h.doc_id, literals, fold=False, every=plain)]
     shown = matches[offset:] if limit is None else matches[offset:offset + limit]
     rows, years = catalogue.hit_rows(conn, [h.doc_id for h in shown])
     hits: list[SearchHit] = []
@@ -170,13 +193,14 @@ def search_page(conn: sqlite3.Connection, backend: SearchBackend, query: str,
         row = rows.get(engine_hit.doc_id)
         if row is None:  # the index is ahead of the catalogue only after damage; verify reports it
             continue
-        segments, page = _locate(catalogue.numbered_pages(conn, row["id"]), row["title"], literals)
+        segments, page = _locate(catalogue.numbered_pages(conn, row["id"]), row["title"], literals,
+                                 fold=not exact_script)
         hits.append(SearchHit(row["id"], row["sha256"], row["title"], row["department"],
                               years.get(row["id"], []), engine_hit.score, segments, page, row["format"]))
     return SearchPage(hits, [h.doc_id for h in matches])
 
 
 def search(conn: sqlite3.Connection, backend: SearchBackend, query: str,
-           filters: DocumentFilter | None = None, limit: int | None = 20) -> list[SearchHit]:
+           filters: DocumentFilter | None = None, limit: int | None = 20, exact_script: bool = False) -> list[SearchHit]:
     """Ranked hits for `query`, with snippets; see README for the query syntax."""
-    return search_page(conn, backend, query, filters, limit).hits
+    return search_page(conn, backend, query, filters, limit, exact_script=exact_script).hits

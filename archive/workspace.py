@@ -20,6 +20,9 @@ DEFAULT_REQUIRED_YEARS = {"statistics": 2, "activity": 3}
 DEFAULT_MAX_FILE_MB = 200
 SEARCH_ENGINES = ("whoosh", "tantivy")     # archive.index.ENGINES has one backend for each
 DEFAULT_ENGINE = "whoosh"
+OCR_ENGINES = ("rapidocr", "tesseract")     # archive.ocr.engine reads pages with each
+DEFAULT_OCR_ENGINE = "rapidocr"
+DEFAULT_OCR_LOW_CONFIDENCE = 80              # a page read less surely than this (0-100) goes to review
 
 
 @dataclass
@@ -32,6 +35,8 @@ class Config:
     max_file_mb: int = DEFAULT_MAX_FILE_MB
     build: dict[str, str] = field(default_factory=dict)   # names on the dossiers: fonds, retention, compiler, checker
     engine: str = DEFAULT_ENGINE                          # [search] engine: the full-text engine of the index
+    ocr_engine: str = DEFAULT_OCR_ENGINE                  # [ocr] engine: who reads scans
+    ocr_low_confidence: float = DEFAULT_OCR_LOW_CONFIDENCE  # [ocr] low_confidence
 
     def to_toml(self) -> dict:
         data: dict = {"system": self.system, "assessment_year": self.assessment_year}
@@ -42,6 +47,7 @@ class Config:
         data["ingest"] = {"max_file_mb": self.max_file_mb}
         data["build"] = dict(self.build)
         data["search"] = {"engine": self.engine}
+        data["ocr"] = {"engine": self.ocr_engine, "low_confidence": self.ocr_low_confidence}
         return data
 
 
@@ -131,7 +137,20 @@ def _parse_config(path: Path) -> Config:
         raise WorkspaceError(_("{path}：[search] engine 只能是 {engines}（改好后运行 dossier reindex）").format(
             path=path, engines="、".join(SEARCH_ENGINES)))
     cfg.engine = engine
+    cfg.ocr_engine, cfg.ocr_low_confidence = _ocr_settings(path, raw.get("ocr", {}))
     return cfg
+
+
+def _ocr_settings(path: Path, ocr: object) -> tuple[str, float]:
+    if not isinstance(ocr, dict):
+        raise WorkspaceError(_("{path}：[ocr] 必须是一个表（engine、low_confidence）").format(path=path))
+    engine = ocr.get("engine", DEFAULT_OCR_ENGINE)
+    if engine not in OCR_ENGINES:
+        raise WorkspaceError(_("{path}：[ocr] engine 只能是 {engines}").format(path=path, engines="、".join(OCR_ENGINES)))
+    low = ocr.get("low_confidence", DEFAULT_OCR_LOW_CONFIDENCE)
+    if isinstance(low, bool) or not isinstance(low, (int, float)) or not 0 <= low <= 100:
+        raise WorkspaceError(_("{path}：[ocr] low_confidence 必须是 0–100 之间的数，例如 80").format(path=path))
+    return engine, float(low)
 
 
 def write_config(root: Path, config: Config) -> None:

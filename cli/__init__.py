@@ -154,10 +154,12 @@ def show(ctx, doc: str, as_json: bool) -> None:
 @click.option("--year", type=click.IntRange(1900, 2100), help=_("只查涵盖这一年的文件。"))
 @click.option("--kind", type=KINDS, help=_("只查这一类材料。"))
 @click.option("--limit", type=click.IntRange(1, 100000), default=20, show_default=True, help=_("最多显示多少条。"))
+@click.option("--exact-script", is_flag=True,
+              help=_("只找与检索词字形相同的文件（默认繁体、简体互相检索：政务公开 也找到 政務公開）。"))
 @json_option
 @click.pass_context
-def search(ctx, query: tuple[str, ...], limit: int, as_json: bool, **given) -> None:
-    found = ops.search(_ws(ctx), " ".join(query), ops.DocumentFilter(**given), limit=limit)
+def search(ctx, query: tuple[str, ...], limit: int, exact_script: bool, as_json: bool, **given) -> None:
+    found = ops.search(_ws(ctx), " ".join(query), ops.DocumentFilter(**given), limit=limit, exact_script=exact_script)
     emit_json([h.as_json() for h in found.hits]) if as_json else say(*lines.search_lines(found, out.is_terminal))
 
 

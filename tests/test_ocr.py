@@ -16,6 +16,10 @@ from pypdf import PdfReader, PdfWriter
 
 from archive import catalogue
 from archive.ocr import engine as ocr
+from archive.ocr.cleanup import clean_ocr_text
+from archive.ocr.images import poppler_status
+from archive.ocr.prepare import prepare
+from archive.ocr.tesseract import tesseract_status
 from archive.ingest import ingest
 from archive.progress import Progress
 from archive.ocr.phase import OCR_NOTE, OcrCache, run_ocr
@@ -24,7 +28,7 @@ from archive.store import Store
 from archive.textnorm import CJK_CLASS
 from archive.verify import verify
 from archive.index.whoosh_engine import WhooshBackend
-from archive.workspace import init_workspace
+from archive.workspace import init_workspace, write_config
 from bench.ocr_cer import char_error_rate, make_scans, page_text
 from examples.docgen import write_docx, write_image_pdf, write_pdf, write_scan_png, write_txt
 
@@ -73,16 +77,21 @@ class RecordingProgress(Progress):
 
 # ---------------------------------------------------------------------------- the engine
 
-def test_tesseract_and_poppler_are_installed():
-    assert ocr.tesseract_status() is None
-    assert ocr.poppler_status() is None
+def test_both_engines_and_poppler_are_installed():
+    assert tesseract_status() is None and poppler_status() is None
+    assert ocr.engine_status("rapidocr") is None and ocr.engine_status("tesseract") is None
+    assert ocr.engine_label("rapidocr").startswith("rapidocr 3.") and ocr.engine_label("tesseract").startswith("tesseract ")
 
 
-def test_character_error_rate_on_generated_scans(tmp_path):
+@pytest.mark.parametrize("engine", ["rapidocr", "tesseract"])
+def test_character_error_rate_on_generated_scans(tmp_path, engine):
     scans = make_scans(tmp_path, dpi=200, per_variant=2)
     assert {s.variant for s in scans} >= {"plain", "rotated", "stamped"}
     with ThreadPoolExecutor(WORKERS) as pool:
-        texts = list(pool.map(lambda s: ocr.ocr_page(s.path, "pdf" if s.variant == "pdf" else "image", s.page), scans))
+        read = list(pool.map(lambda s: ocr.ocr_page(s.path, "pdf" if s.variant == "pdf" else "image", s.page, engine),
+                             scans))
+    assert all(r.engine == ocr.engine_label(engine) and 0 < r.confidence <= 100 for r in read)
+    texts = [r.text for r in read]
     reference = "".join(s.text for s in scans)
     total_cer = char_error_rate(reference, "".join(texts))
     by_variant = {v: char_error_rate("".join(s.text for s in scans if s.variant == v),
@@ -96,25 +105,28 @@ def test_character_error_rate_on_generated_scans(tmp_path):
     assert all("精神文明建设委员会" in t for t in red)
 
 
-def test_a_sideways_scan_is_turned_upright(tmp_path):
+@pytest.mark.parametrize("engine", ["rapidocr", "tesseract"])
+@pytest.mark.parametrize("angle", [90, 180, 270])
+def test_a_sideways_scan_is_turned_upright(tmp_path, engine, angle):
     text = page_text(5, 3)
     png = write_scan_png(tmp_path / "横.png", text, dpi=150)
     with Image.open(png) as image:
-        image.rotate(90, expand=True).save(tmp_path / "sideways.png")
-    assert char_error_rate(text, ocr.ocr_image(tmp_path / "sideways.png")) <= 0.03
+        image.rotate(angle, expand=True).save(tmp_path / "sideways.png")
+    assert char_error_rate(text, ocr.ocr_page(tmp_path / "sideways.png", "image", 1, engine).text) <= 0.03
 
 
-def test_a_blank_page_costs_no_tesseract_run():
+@pytest.mark.parametrize("engine", ["rapidocr", "tesseract"])
+def test_a_blank_page_costs_no_engine_run(engine):
     blank = Image.new("L", (1654, 2338), 255)
-    assert ocr.prepare(blank) is None
-    assert ocr.ocr_pil(blank) == ""
+    assert prepare(blank) is None
+    assert ocr.read_image(blank, engine).text == ""
 
 
 def test_clean_ocr_text():
     raw = ("关 于 开 展 2024 年 志 愿 服 务 活 动 的 通 知\n\n出席: 罗芳等 24 人。 记录; 罗芳 。\n"
            "动员部署阶段为2024年6月，全面实施阶段为2024年6月至12月，总结提升阶段为20\n"
            "24年12月。 (一) 完善工作机制\n")
-    cleaned = ocr.clean_ocr_text(raw)
+    cleaned = clean_ocr_text(raw)
     assert cleaned.splitlines()[0] == "关于开展2024年志愿服务活动的通知"
     assert "出席：罗芳等24人。记录；罗芳。" in cleaned
     assert "总结提升阶段为2024年12月。（一）完善工作机制" in cleaned
@@ -198,11 +210,11 @@ def test_scans_become_searchable_text(scan_tree, tmp_path):
     assert verify(conn, Store(ws.store_dir), backend).ok
 
     # A second run reads nothing: no document changes, no page goes to tesseract, the cache is the same.
-    cache = OcrCache(ws.cache_dir / "ocr")
+    cache = OcrCache(ws.cache_dir / "ocr", ocr.engine_label("rapidocr"))
     held = cache.count()
     assert held == 7                                   # 6 pages of text, 1 failure
     again = run_ocr(ws, conn, backend, workers=WORKERS, after_update=lambda c, ids: hooked.append(list(ids)))
-    assert (again.documents, again.tesseract_pages, again.failed, again.failed_before) == (0, 0, [], 1)
+    assert (again.documents, again.engine_pages, again.failed, again.failed_before) == (0, 0, [], 1)
     assert len(hooked) == 6                            # nothing was committed again
     assert cache.count() == held
 
@@ -213,7 +225,7 @@ def test_scans_become_searchable_text(scan_tree, tmp_path):
         conn.execute("UPDATE pages SET text = '', ocr = 0 WHERE doc_id = ?", (jpg,))
         conn.execute("UPDATE documents SET status = 'needs_ocr' WHERE id = ?", (jpg,))
     redo = run_ocr(ws, conn, backend, workers=WORKERS)
-    assert (redo.documents, redo.pages, redo.tesseract_pages) == (1, 1, 0)
+    assert (redo.documents, redo.pages, redo.engine_pages) == (1, 1, 0)
     assert conn.execute("SELECT text FROM pages WHERE doc_id = ?", (jpg,)).fetchone()[0] == before
     assert cache.count() == held
 
@@ -225,25 +237,59 @@ def test_scans_become_searchable_text(scan_tree, tmp_path):
     conn.close()
 
 
-def test_missing_tesseract_is_a_message_not_a_failure(tmp_path):
-    src = tmp_path / "src" / "团市委"
-    write_scan_png(src / "扫描.png", _marked(3, "九"), dpi=100)
-    ws, _ = init_workspace(tmp_path / "ws")
-    ingest(ws, [src.parent], workers=1)
-    script = ("import json, sys; from archive.workspace import open_workspace; from archive.ocr.phase import run_ocr;"
+def _ocr_in_a_process(ws, *, path: str | None = None, without_rapidocr: bool = False) -> dict:
+    """run_ocr in a fresh interpreter, with PATH emptied (no tesseract) or RapidOCR not importable."""
+    script = (("import sys; sys.modules['rapidocr'] = None;" if without_rapidocr else "import sys;")
+              + "import json; from archive.workspace import open_workspace; from archive.ocr.phase import run_ocr;"
               "from archive import catalogue; from archive.index.whoosh_engine import WhooshBackend;"
               "ws = open_workspace(sys.argv[1]); conn = catalogue.connect(ws.catalog_path);"
               "print(json.dumps(run_ocr(ws, conn, WhooshBackend(ws.index_dir)).as_json()))")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **({"PATH": path} if path is not None else {})}
+    result = subprocess.run([sys.executable, "-c", script, str(ws.root)], cwd=ROOT, capture_output=True, text=True,
+                            env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def _one_scan_workspace(tmp_path, engine: str):
+    src = tmp_path / "src" / "团市委"
+    write_scan_png(src / "扫描.png", _marked(3, "九"), dpi=100)
+    ws, _ = init_workspace(tmp_path / "ws")
+    ws.config.ocr_engine = engine
+    write_config(ws.root, ws.config)
+    ingest(ws, [src.parent], workers=1)
+    return ws
+
+
+def test_missing_tesseract_is_a_message_not_a_failure(tmp_path):
+    ws = _one_scan_workspace(tmp_path, "tesseract")
     empty = tmp_path / "bin"
     empty.mkdir()
-    result = subprocess.run([sys.executable, "-c", script, str(ws.root)], cwd=ROOT, capture_output=True, text=True,
-                            env={**os.environ, "PATH": str(empty), "PYTHONPATH": str(ROOT)}, timeout=120)
-    assert result.returncode == 0, result.stderr
-    summary = json.loads(result.stdout)
+    summary = _ocr_in_a_process(ws, path=str(empty))
     assert "tesseract-ocr" in summary["skipped_reason"] and "tesseract-ocr-chi-sim" in summary["skipped_reason"]
     assert summary["failed"] == [] and summary["pages"] == 0
     conn = catalogue.connect(ws.catalog_path)
     assert conn.execute("SELECT status FROM documents").fetchone()[0] == "needs_ocr"
+
+
+def test_without_rapidocr_tesseract_reads_and_says_so(tmp_path):
+    ws = _one_scan_workspace(tmp_path, "rapidocr")
+    summary = _ocr_in_a_process(ws, without_rapidocr=True)
+    assert summary["engine"].startswith("tesseract ") and "RapidOCR" in summary["engine_note"]
+    assert "tesseract" in summary["engine_note"] and summary["pages"] == 1 and not summary["failed"]
+    conn = catalogue.connect(ws.catalog_path)
+    engine, confidence = conn.execute("SELECT ocr_engine, ocr_confidence FROM pages").fetchone()
+    assert engine.startswith("tesseract ") and 50 < confidence <= 100
+    assert "扫描件第九号" in catalogue.document_text(conn, 1)
+
+
+def test_with_neither_engine_both_reasons_are_given(tmp_path):
+    ws = _one_scan_workspace(tmp_path, "rapidocr")
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    summary = _ocr_in_a_process(ws, path=str(empty), without_rapidocr=True)
+    assert "RapidOCR" in summary["skipped_reason"] and "tesseract-ocr" in summary["skipped_reason"]
+    assert summary["pages"] == 0
 
 
 def test_a_kill_during_ocr_loses_nothing_and_reads_no_page_twice(tmp_path):
@@ -262,7 +308,7 @@ def test_a_kill_during_ocr_loses_nothing_and_reads_no_page_twice(tmp_path):
     assert killed.returncode == -9, killed.stderr
     conn, backend = _open(ws)
     assert conn.execute("SELECT COUNT(*) FROM documents WHERE status = 'ok'").fetchone()[0] == 2
-    cached = OcrCache(ws.cache_dir / "ocr").count()
+    cached = OcrCache(ws.cache_dir / "ocr", ocr.engine_label("rapidocr")).count()
     assert cached >= 2
     backend.close()
     conn.close()
@@ -270,7 +316,7 @@ def test_a_kill_during_ocr_loses_nothing_and_reads_no_page_twice(tmp_path):
     ingest(ws, [src.parent], workers=WORKERS)         # recovers the two documents the kill left unindexed
     conn, backend = _open(ws)
     result = run_ocr(ws, conn, backend, workers=WORKERS)
-    assert result.documents == 3 and result.tesseract_pages == 5 - cached
+    assert result.documents == 3 and result.engine_pages == 5 - cached
     assert conn.execute("SELECT COUNT(*) FROM documents WHERE status = 'ok' AND indexed = 1").fetchone()[0] == 5
     assert all(len(search(conn, backend, f"扫描件第{n}0号")) == 1 for n in range(5))
     assert verify(conn, Store(ws.store_dir), backend).ok

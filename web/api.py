@@ -11,7 +11,7 @@ from starlette.routing import Route
 from common.messages import _
 from dossier import operations as ops
 from web.auth import check_csrf, csrf_token, require
-from web.forms import MAX_PAGE_SIZE, MAX_QUERY, BadRequest, decision_from_json, document_filter, page_number
+from web.forms import MAX_PAGE_SIZE, MAX_QUERY, BadRequest, decision_from_json, document_filter, exact_script, page_number
 
 
 def _json(data, status_code: int = 200) -> Response:
@@ -31,7 +31,8 @@ def search(request: Request) -> Response:
         raise BadRequest(_("检索式应为 1–{n} 个字符：请给出 q 参数").format(n=MAX_QUERY))
     limit = min(page_number(params, "limit", 20), MAX_PAGE_SIZE)
     offset = (page_number(params) - 1) * limit
-    found = request.app.state.searchers.search(query, document_filter(params), limit=limit, offset=offset)
+    found = request.app.state.searchers.search(query, document_filter(params), limit=limit, offset=offset,
+                                               exact_script=exact_script(params))
     return _json({"query": query, "total": found.total, "hits": [h.as_json() for h in found.hits]})
 
 

@@ -30,6 +30,11 @@ def page_number(params: Mapping, key: str = "page", default: int = 1) -> int:
     return _int(params.get(key), 1, 1_000_000) or default
 
 
+def exact_script(params: Mapping) -> bool:
+    """Whether the search keeps to the script the query is typed in (`script=exact`)."""
+    return params.get("script") == "exact"
+
+
 def document_filter(params: Mapping) -> ops.DocumentFilter:
     """indicator, department, year, kind from query parameters; what is not valid is ignored."""
     kind = params.get("kind")

@@ -14,7 +14,7 @@ from common.errors import SearchError
 from common.messages import _
 from dossier import operations as ops
 from web.auth import Visitor, check_csrf, csrf_token, log_in, require, visitor
-from web.forms import KINDS, MAX_QUERY, PAGE_SIZE, decision_from_form, document_filter, page_number
+from web.forms import KINDS, MAX_QUERY, PAGE_SIZE, decision_from_form, document_filter, exact_script, page_number
 
 
 def render(request: Request, template: str, who: Visitor | None, status_code: int = 200, **context) -> Response:
@@ -73,12 +73,14 @@ def search(request: Request) -> Response:
         problem = _("检索式太长（最多 {n} 个字符）：请缩短后再查").format(n=MAX_QUERY)
     elif query:
         try:
-            found = request.app.state.searchers.search(query, f, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+            found = request.app.state.searchers.search(query, f, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
+                                                       exact_script=exact_script(params))
         except SearchError as exc:
             problem = str(exc)
     kept = {k: v for k, v in params.items() if k != "page" and v}
     pages = (found.total + PAGE_SIZE - 1) // PAGE_SIZE if found else 0
     return render(request, "search.html", who, query=query, filter=f, found=found, problem=problem, page=page,
+                  exact=exact_script(params),
                   pages=pages, kept=urlencode(kept), terms=ops.query_terms(query) if found else [],
                   indicators=indicators(request), departments=_departments(request), kinds=KINDS,
                   first=(page - 1) * PAGE_SIZE)
@@ -89,7 +91,8 @@ def search_export(request: Request) -> Response:
     query = request.query_params.get("q", "").strip()[:MAX_QUERY]
     if not query:
         raise HTTPException(404)
-    data = ops.export_search(request.app.state.ws, query, document_filter(request.query_params))
+    data = ops.export_search(request.app.state.ws, query, document_filter(request.query_params),
+                             exact_script(request.query_params))
     name = quote(f"检索结果-{query[:20]}.xlsx")
     return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})

@@ -30,11 +30,12 @@ class Searchers:
             except Exception:  # a broken searcher may not even close; it is gone either way
                 pass
 
-    def search(self, query: str, f: ops.DocumentFilter | None = None, limit: int | None = 20, offset: int = 0):
+    def search(self, query: str, f: ops.DocumentFilter | None = None, limit: int | None = 20, offset: int = 0,
+               exact_script: bool = False):
         try:
-            return self._run()(query, f, limit, offset)
+            return self._run()(query, f, limit, offset, exact_script)
         except DossierError:
             raise
         except Exception:
             self._drop()
-            return self._run()(query, f, limit, offset)
+            return self._run()(query, f, limit, offset, exact_script)

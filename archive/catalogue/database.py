@@ -105,6 +105,11 @@ MIGRATIONS: list[str] = [
         created_at TEXT NOT NULL
     );
     """,
+    # 3: which OCR engine read a page, and how sure it was (0-100); NULL for text layers.
+    """
+    ALTER TABLE pages ADD COLUMN ocr_engine TEXT;
+    ALTER TABLE pages ADD COLUMN ocr_confidence REAL;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -89,6 +89,10 @@ def document_detail(conn: sqlite3.Connection, doc_id: int, text_chars: int = 600
         "added_at": row["added_at"], "text_head": text[:text_chars],
         "year_reasons": [dict(r) for r in conn.execute(
             "SELECT year, source, reason FROM doc_years WHERE doc_id = ? ORDER BY year", (doc_id,))],
+        # Which engine read each scanned page and how sure it was (0-100).
+        "ocr_pages": [{"page": r[0], "engine": r[1], "confidence": None if r[2] is None else round(r[2], 1)}
+                      for r in conn.execute("SELECT page, ocr_engine, ocr_confidence FROM pages WHERE doc_id = ? "
+                                            "AND ocr = 1 AND ocr_engine IS NOT NULL ORDER BY page", (doc_id,))],
     })
     return detail
 

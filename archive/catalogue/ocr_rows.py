@@ -39,15 +39,24 @@ def document_row(conn: sqlite3.Connection, doc_id: int) -> sqlite3.Row | None:
     return conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
 
 
-def put_ocr_page(conn: sqlite3.Connection, doc_id: int, page: int, text: str, scan: bool) -> None:
-    """Store what OCR read on a page. Where it saw nothing but the page has text (a page number,
-    a text layer read in force mode), the text stays; a scan's page is marked read all the same,
-    so it is not read again, a text PDF's page is not OCR text."""
+def put_ocr_page(conn: sqlite3.Connection, doc_id: int, page: int, text: str, scan: bool, *,
+                 engine: str | None = None, confidence: float | None = None) -> None:
+    """Store what OCR read on a page, with the engine that read it and its confidence. Where it
+    saw nothing but the page has text (a page number, a text layer read in force mode), the text
+    stays; a scan's page is marked read all the same, so it is not read again, a text PDF's page
+    is not OCR text."""
     old = conn.execute("SELECT text FROM pages WHERE doc_id = ? AND page = ?", (doc_id, page)).fetchone()
     if not text.strip() and old is not None and old[0].strip():
         conn.execute("UPDATE pages SET ocr = ? WHERE doc_id = ? AND page = ?", (int(scan), doc_id, page))
         return
-    conn.execute("INSERT OR REPLACE INTO pages (doc_id, page, text, ocr) VALUES (?, ?, ?, 1)", (doc_id, page, text))
+    conn.execute("INSERT OR REPLACE INTO pages (doc_id, page, text, ocr, ocr_engine, ocr_confidence) "
+                 "VALUES (?, ?, ?, 1, ?, ?)", (doc_id, page, text, engine, confidence))
+
+
+def ocr_page_facts(conn: sqlite3.Connection, doc_id: int) -> list[sqlite3.Row]:
+    """(page, ocr_engine, ocr_confidence) of the pages OCR read, in page order."""
+    return conn.execute("SELECT page, ocr_engine, ocr_confidence FROM pages WHERE doc_id = ? AND ocr = 1 "
+                        "AND ocr_engine IS NOT NULL ORDER BY page", (doc_id,)).fetchall()
 
 
 def page_totals(conn: sqlite3.Connection, doc_id: int) -> tuple[int, int, int, str]:

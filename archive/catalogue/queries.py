@@ -43,9 +43,12 @@ def source_paths(conn: sqlite3.Connection, doc_id: int) -> list[str]:
 
 
 def review_rows(conn: sqlite3.Connection) -> tuple[list[sqlite3.Row], dict[int, list[sqlite3.Row]], dict[int, list[sqlite3.Row]]]:
-    """(documents, tags by document, years by document) of every readable document."""
-    docs = conn.execute("""SELECT id, title, department, kind, kind_source, kind_confidence FROM documents
-                           WHERE status != 'failed' ORDER BY id""").fetchall()
+    """(documents, tags by document, years by document) of every readable document; a document's
+    ocr_confidence is that of its least surely read page (NULL when OCR read none)."""
+    docs = conn.execute("""SELECT id, title, department, kind, kind_source, kind_confidence,
+                                  (SELECT MIN(ocr_confidence) FROM pages p WHERE p.doc_id = documents.id
+                                   AND p.ocr = 1 AND TRIM(p.text) != '') AS ocr_confidence
+                           FROM documents WHERE status != 'failed' ORDER BY id""").fetchall()
     tags: dict[int, list[sqlite3.Row]] = defaultdict(list)
     for row in conn.execute("SELECT doc_id, code, source, confidence, status, reason FROM tags ORDER BY doc_id, code"):
         tags[row["doc_id"]].append(row)

@@ -13,9 +13,11 @@ import re
 
 from whoosh.analysis import Token, Tokenizer
 
-from archive.textnorm import CJK_CLASS, normalize_text
+from archive.searchtext import searchable
+from archive.textnorm import CJK_CLASS
 
-ANALYZER_VERSION = 1
+# 2: text as archive.searchtext reads it (phrases across line breaks, traditional folded).
+ANALYZER_VERSION = 2
 OPEN_END = "*"  # marks a query's final lone character: any token it starts will do
 _TOKEN_RE = re.compile(f"[{CJK_CLASS}]+|[A-Za-z0-9]+")
 _CJK_RUN = re.compile(f"[{CJK_CLASS}]")
@@ -39,7 +41,7 @@ class CJKBigramTokenizer(Tokenizer):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         querying = mode == "query"
         pos = start_pos
-        matches = list(_TOKEN_RE.finditer(normalize_text(value)))
+        matches = list(_TOKEN_RE.finditer(searchable(value)))
         for index, match in enumerate(matches):
             run = match.group()
             if not _is_cjk_run(run):

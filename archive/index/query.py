@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from archive.textnorm import normalize_text
+from archive.searchtext import searchable
 
 _TOKEN_RE = re.compile(r'"([^"]*)"|(\()|(\))|([^\s()"]+)')
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
@@ -54,7 +54,7 @@ def _tokens(query: str) -> list[tuple[str, str]]:
         elif word in OPERATORS:
             out.append(("op", word))
         else:
-            text = normalize_text(word or quoted).strip()
+            text = searchable(word or quoted).strip()
             if text:
                 out.append(("lit", text))
     return out

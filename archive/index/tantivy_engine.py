@@ -18,8 +18,9 @@ from archive.faults import crash_point
 from archive.index import query as q
 from archive.index.backend import EngineHit, IndexedText
 from archive.index.format_file import format_matches, write_format
+from archive.searchtext import SEARCH_TEXT_VERSION, searchable
 
-INDEX_FORMAT = {"engine": "tantivy", "tokenizer": "char-lowercase", "schema": 1}
+INDEX_FORMAT = {"engine": "tantivy", "tokenizer": "char-lowercase", "schema": 1, "text": SEARCH_TEXT_VERSION}
 _TOKENIZER = "dossier_char"
 TITLE_BOOST = 2.0
 WRITER_HEAP = 128_000_000          # bytes, shared by the writer's threads
@@ -53,8 +54,8 @@ class TantivyBatch:
         self._writer.delete_documents_by_query(self._backend._id_query(doc_id))   # replace an older version
         doc = tantivy.Document()
         doc.add_unsigned("id", doc_id)
-        doc.add_text("title", str(title))
-        doc.add_text("content", str(content))
+        doc.add_text("title", searchable(str(title)))
+        doc.add_text("content", searchable(str(content)))
         self._writer.add_document(doc)
         self.pending.append(doc_id)
         crash_point("index-writing")

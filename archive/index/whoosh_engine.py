@@ -14,13 +14,14 @@ from whoosh.qparser.common import QueryParserError
 
 from archive.index.cjk import ANALYZER_VERSION, cjk_analyzer, is_open_end
 from archive.index.format_file import format_matches, unreadable, write_format
+from archive.searchtext import SEARCH_TEXT_VERSION
 from common.errors import SearchError
 from archive.index.exact_phrase import use_exact_phrases
 from archive.index.batch import IndexBatch
 from archive.index.backend import EngineHit, IndexedText
 from common.messages import _
 
-INDEX_FORMAT = {"engine": "whoosh", "analyzer": ANALYZER_VERSION, "schema": 2}
+INDEX_FORMAT = {"engine": "whoosh", "analyzer": ANALYZER_VERSION, "schema": 2, "text": SEARCH_TEXT_VERSION}
 MAX_SEGMENTS = 8          # more than this after an ingest run: merge them (about 1 s per 1,000 documents)
 
 

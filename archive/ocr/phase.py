@@ -7,13 +7,16 @@ Which pages (mode):
 - force: every page of every image and PDF not read by OCR yet, failed pages retried;
 - off: nothing.
 
-Pages run in parallel, each a tesseract process (archive.ocr.engine), small documents first so a
-200-page scan does not hold back the rest. A document is committed as soon as its last page
+Pages run in parallel, one per core, read by the engine dossier.toml's `[ocr] engine` names
+(archive.ocr.engine: RapidOCR, or tesseract, which also stands in when RapidOCR is missing),
+small documents first so a 200-page scan does not hold back the rest. A document is committed as soon as its last page
 is read: its pages' text replaced (pages.ocr = 1), status, chars, facts and the note
 "OCR 识别" updated, the caller's `after_update` hook (tagging, years) run, all in one
 transaction, with `indexed = 0` so that a run killed before the index commit is indexed by the
-next one (archive.ingest.run recovers unindexed documents). Every page's text is cached by sha256
-(OcrCache), so a re-run or a resumed crash never asks tesseract twice.
+next one (archive.ingest.run recovers unindexed documents). Every page's text is cached by sha256, page
+and engine version (OcrCache), so a re-run or a resumed crash never reads a page twice, and an
+upgraded engine reads it again. Each page keeps which engine read it and how sure it was; a
+page read less surely than `[ocr] low_confidence` is noted on the document and sent to review.
 
 The caller holds the workspace lock (archive.locking) and owns `conn` and `backend`.
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -35,7 +39,8 @@ from archive.catalogue import Transaction, log_event
 from archive.extract import file_title
 from archive.faults import crash_point
 from archive.extract import read_facts
-from archive.ocr.engine import OCR_VERSION, OcrError, OcrUnavailable, ocr_page, page_count, pages_needing_ocr, poppler_status, tesseract_status
+from archive.ocr.engine import OCR_VERSION, OcrError, OcrUnavailable, PageText, engine_label, ocr_page, pages_needing_ocr, usable_engine
+from archive.ocr.images import page_count, poppler_status
 from archive.index import SearchBackend
 from archive.store import Store
 from archive.workspace import Workspace
@@ -50,10 +55,11 @@ _OUR_NOTES = ("OCR", OCR_NOTE)         # notes this phase owns (replaced on ever
 
 class OcrCache:
     """OCR results by content hash and page, so a re-run or a resumed crash never reads a page
-    twice: `<root>/v<OCR_VERSION>/<sha[:2]>/<sha>/<page>.txt` (text) or `.failed` (the reason)."""
+    twice: `<root>/v<OCR_VERSION>/<engine and version>/<sha[:2]>/<sha>/<page>.json` (text,
+    confidence, engine) or `.failed` (the reason)."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = Path(root) / f"v{OCR_VERSION}"
+    def __init__(self, root: Path, engine: str) -> None:
+        self.root = Path(root) / f"v{OCR_VERSION}" / re.sub(r"[^A-Za-z0-9.]+", "-", engine)
 
     def _path(self, sha256: str, page: int, suffix: str) -> Path:
         return self.root / sha256[:2] / sha256 / f"{page}.{suffix}"
@@ -64,14 +70,19 @@ class OcrCache:
         except (OSError, UnicodeDecodeError):
             return None
 
-    def get(self, sha256: str, page: int) -> str | None:
-        return self._read(sha256, page, "txt")
+    def get(self, sha256: str, page: int) -> PageText | None:
+        try:
+            held = json.loads(self._read(sha256, page, "json") or "null")
+            return None if held is None else PageText(str(held["text"]), float(held["confidence"]), str(held["engine"]))
+        except (ValueError, KeyError, TypeError):
+            return None                   # damaged: read the page again
 
     def failure(self, sha256: str, page: int) -> str | None:
         return self._read(sha256, page, "failed")
 
-    def put(self, sha256: str, page: int, text: str) -> None:
-        self._write(self._path(sha256, page, "txt"), text)
+    def put(self, sha256: str, page: int, read: PageText) -> None:
+        self._write(self._path(sha256, page, "json"), json.dumps(
+            {"text": read.text, "confidence": round(read.confidence, 2), "engine": read.engine}, ensure_ascii=False))
         self._path(sha256, page, "failed").unlink(missing_ok=True)
 
     def put_failure(self, sha256: str, page: int, reason: str) -> None:
@@ -79,7 +90,7 @@ class OcrCache:
 
     def count(self) -> int:
         """Pages held (text or failure); tests use it to see that a re-run read nothing."""
-        return sum(1 for p in self.root.rglob("*") if p.suffix in (".txt", ".failed")) if self.root.is_dir() else 0
+        return sum(1 for p in self.root.rglob("*") if p.suffix in (".json", ".failed")) if self.root.is_dir() else 0
 
     @staticmethod
     def _write(path: Path, text: str) -> None:
@@ -90,16 +101,20 @@ class OcrCache:
 @dataclass
 class OcrSummary:
     documents: int = 0                 # documents whose text OCR completed or replaced
-    pages: int = 0                     # pages read (by tesseract or from the cache)
+    pages: int = 0                     # pages read (by the engine or from the cache)
     failed: list[dict] = field(default_factory=list)   # {"id", "title", "page", "reason"}, this run
-    skipped_reason: str | None = None  # why OCR did not run at all (tesseract missing)
+    skipped_reason: str | None = None  # why OCR did not run at all (no engine can run)
     failed_before: int = 0             # pages that failed in an earlier run (retry with --ocr force)
-    tesseract_pages: int = 0           # pages tesseract read in this run (the rest came from the cache)
+    engine_pages: int = 0              # pages the engine read in this run (the rest came from the cache)
+    engine: str | None = None          # the engine that read them: "rapidocr 3.10.0"
+    engine_note: str | None = None     # why another engine than dossier.toml's read them
+    low_confidence: int = 0            # pages read less surely than [ocr] low_confidence
 
     def as_json(self) -> dict:
         return {"documents": self.documents, "pages": self.pages, "failed": self.failed,
                 "skipped_reason": self.skipped_reason, "failed_before": self.failed_before,
-                "tesseract_pages": self.tesseract_pages}
+                "engine_pages": self.engine_pages, "engine": self.engine, "engine_note": self.engine_note,
+                "low_confidence": self.low_confidence}
 
 
 @dataclass
@@ -112,7 +127,7 @@ class _Job:
     title: str
     status: str
     pages: list[int]
-    texts: dict[int, str] = field(default_factory=dict)
+    texts: dict[int, PageText] = field(default_factory=dict)
     failures: dict[int, str] = field(default_factory=dict)
     cached_failures: set[int] = field(default_factory=set)
 
@@ -132,21 +147,26 @@ def run_ocr(ws: Workspace, conn: sqlite3.Connection, backend: SearchBackend, *, 
     if mode == "off":
         return summary
     progress = progress or Progress()
-    store, cache = Store(ws.store_dir), OcrCache(ws.cache_dir / "ocr")
-    mark = _Mark(ws.cache_dir / "ocr" / "checked.json")
-    if (reason := tesseract_status()):
+    engine, note = usable_engine(ws.config.ocr_engine)
+    if engine is None:
         # Said only when something waits; the text PDFs stay unchecked (the mark does not move).
         waiting = catalogue.count_waiting_for_ocr(conn)
         if waiting:
-            summary.skipped_reason = reason + _("（{n} 份文件等待文字识别：见 dossier docs --needs-ocr）").format(n=waiting)
+            summary.skipped_reason = note + _("（{n} 份文件等待文字识别：见 dossier docs --needs-ocr）").format(n=waiting)
             progress.message(summary.skipped_reason)
         return summary
+    summary.engine, summary.engine_note = engine_label(engine), note
+    store, cache = Store(ws.store_dir), OcrCache(ws.cache_dir / "ocr", summary.engine)
+    mark = _Mark(ws.cache_dir / "ocr" / "checked.json")
     top_id = catalogue.highest_document_id(conn)
     jobs = _plan(conn, store, mode, mark.through)
     recheck_from = None
     if jobs:
-        recheck_from = _Runner(conn, backend, store, cache, summary, progress, after_update,
-                               retry_failed=mode == "force").run(jobs, workers or os.cpu_count() or 2)
+        if note:
+            progress.message(note)
+        runner = _Runner(conn, backend, store, cache, summary, progress, after_update, retry_failed=mode == "force",
+                         engine=engine, low_confidence=ws.config.ocr_low_confidence)
+        recheck_from = runner.run(jobs, workers or os.cpu_count() or 2)
     if mode == "auto":
         mark.save(top_id if recheck_from is None else recheck_from - 1)
     return summary
@@ -196,10 +216,10 @@ class _Mark:
 
 class _Runner:
     def __init__(self, conn, backend, store: Store, cache: OcrCache, summary: OcrSummary, progress: Progress,
-                 after_update, retry_failed: bool) -> None:
+                 after_update, *, retry_failed: bool, engine: str, low_confidence: float) -> None:
         self.conn, self.backend, self.store, self.cache = conn, backend, store, cache
         self.summary, self.progress, self.after_update = summary, progress, after_update
-        self.retry_failed = retry_failed
+        self.retry_failed, self.engine, self.low_confidence = retry_failed, engine, low_confidence
         self.unindexed: list[int] = []
         self.last_index = time.monotonic()
         self.retry_from: int | None = None    # lowest doc id with a failure worth retrying
@@ -209,8 +229,8 @@ class _Runner:
         todo: list[tuple[_Job, int]] = []
         for job in jobs:
             for page in job.pages:
-                if (text := self.cache.get(job.sha256, page)) is not None:
-                    job.texts[page] = text
+                if (held := self.cache.get(job.sha256, page)) is not None:
+                    job.texts[page] = held
                 elif not self.retry_failed and (reason := self.cache.failure(job.sha256, page)) is not None:
                     job.failures[page] = reason
                     job.cached_failures.add(page)
@@ -232,10 +252,10 @@ class _Runner:
                 finished, _unfinished = wait(pending, return_when=FIRST_COMPLETED)
                 for future in sorted(finished, key=lambda f: (pending[f][0].doc_id, pending[f][1])):
                     job, page = pending.pop(future)
-                    text, reason, retry = future.result()
+                    read, reason, retry = future.result()
                     if reason is None:
-                        job.texts[page] = text
-                        self.summary.tesseract_pages += 1
+                        job.texts[page] = read
+                        self.summary.engine_pages += 1
                     else:
                         job.failures[page] = reason
                         if retry:                 # not cached: the next run tries again
@@ -251,20 +271,21 @@ class _Runner:
         self._flush_index(force=True)
         return self.retry_from
 
-    def _read(self, job: _Job, page: int) -> tuple[str, str | None, bool]:
-        """One page in a worker thread (a tesseract subprocess and Pillow, which release the GIL):
-        (text, None, _) or ("", the reason it failed, whether a later run should try again)."""
+    def _read(self, job: _Job, page: int) -> tuple[PageText | None, str | None, bool]:
+        """One page in a worker thread (onnxruntime, a tesseract subprocess and Pillow release the
+        GIL): (what was read, None, _) or (None, the reason it failed, whether a later run should
+        try again)."""
         try:
-            text = ocr_page(self.store.path_for(job.sha256), "pdf" if job.fmt == "pdf" else "image", page)
+            read = ocr_page(self.store.path_for(job.sha256), "pdf" if job.fmt == "pdf" else "image", page, self.engine)
         except OcrUnavailable as exc:     # a missing tool: the page is not to blame
-            return "", str(exc), True
+            return None, str(exc), True
         except OcrError as exc:
             self.cache.put_failure(job.sha256, page, str(exc))   # the same page fails the same way: not again
-            return "", str(exc), False
+            return None, str(exc), False
         except Exception as exc:  # a bug or a resource problem must not stop the other pages
-            return "", f"unexpected error: {type(exc).__name__}: {exc}", True
-        self.cache.put(job.sha256, page, text)
-        return text, None, False
+            return None, _("文字识别意外出错（{kind}：{exc}）；下次导入会重试").format(kind=type(exc).__name__, exc=exc), True
+        self.cache.put(job.sha256, page, read)
+        return read, None, False
 
     def _commit(self, job: _Job) -> None:
         """Write one document's OCR text, status and notes, run the hook: one transaction."""
@@ -277,8 +298,9 @@ class _Runner:
             row = catalogue.document_row(conn, job.doc_id)
             if row is None:
                 return
-            for page, text in sorted(job.texts.items()):
-                catalogue.put_ocr_page(conn, job.doc_id, page, text, scan=row["status"] == "needs_ocr")
+            for page, held in sorted(job.texts.items()):
+                catalogue.put_ocr_page(conn, job.doc_id, page, held.text, scan=row["status"] == "needs_ocr",
+                                       engine=held.engine, confidence=held.confidence)
             pages, chars, read, text = catalogue.page_totals(conn, job.doc_id)
             status = row["status"]
             if status == "needs_ocr" and any(c.isalnum() for c in text) and not job.failures:
@@ -292,14 +314,26 @@ class _Runner:
                              + (_("（另有 {n} 页；--ocr force 会重试）").format(n=len(failed) - 1) if len(failed) > 1 else ""))
             elif status == "needs_ocr":
                 notes.append(_("文字识别没有找到文字（没有文字的照片，或空白页？）"))
+            if (unsure := self._unsure(job)):
+                page, held = unsure[0]
+                notes.append(_("OCR 第 {page} 页识别置信度低（{confidence:.0f}%）：请对照原件核对").format(
+                    page=page, confidence=held.confidence)
+                    + (_("（另有 {n} 页）").format(n=len(unsure) - 1) if len(unsure) > 1 else ""))
             # A PDF's page count is its own; an image has as many pages as frames were read.
             self._update_document(row, text, status, notes, row["pages"] if job.fmt == "pdf" else pages, chars)
             log_event(conn, "ocr", job.doc_id, pages=sorted(job.texts), failed=sorted(job.failures), status=status)
             if self.after_update:
                 self.after_update(conn, [job.doc_id])
         crash_point("ocr-committed")
-        self.summary.documents += any(t.strip() for t in job.texts.values())
+        self.summary.documents += any(t.text.strip() for t in job.texts.values())
         self.unindexed.append(job.doc_id)
+
+    def _unsure(self, job: _Job) -> list[tuple[int, PageText]]:
+        """The pages with text that the engine read less surely than the workspace accepts."""
+        unsure = [(page, held) for page, held in sorted(job.texts.items())
+                  if held.text.strip() and held.confidence < self.low_confidence]
+        self.summary.low_confidence += len(unsure)
+        return unsure
 
     def _update_document(self, row: sqlite3.Row, text: str, status: str, notes: list[str], pages: int, chars: int) -> None:
         """Status, notes, counts, and the facts the text now shows where the catalogue had none."""

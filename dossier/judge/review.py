@@ -21,7 +21,9 @@ from dossier.judge.tagging import Tagger, has_text_evidence
 LOW_CONFIDENCE = 0.5        # automatic tags below this are shown to a person
 CONFLICT_CONFIDENCE = 0.6   # a text tag this sure, against a folder that says otherwise, is a conflict
 # Small weights that order documents whose decision would not change coverage.
-SEVERITY = {"无指标标签": 1.0, "信号冲突": 0.8, "未识别年份": 0.6, "标签置信度低": 0.5, "类型未判定": 0.4}
+SEVERITY = {"无指标标签": 1.0, "信号冲突": 0.8, "未识别年份": 0.6, "标签置信度低": 0.5, "文字识别置信度低": 0.5,
+            "类型未判定": 0.4}
+OCR_LOW_CONFIDENCE = 80     # as archive.workspace's default [ocr] low_confidence
 
 
 @dataclass
@@ -51,8 +53,10 @@ def _document_text(conn: sqlite3.Connection, doc_id: int) -> tuple[str, list[str
 
 
 def review_queue(conn: sqlite3.Connection, system: System, assessment_year: int,
-                 required_years: dict[str, int]) -> list[ReviewItem]:
-    """Documents whose tags, years or kind need a person, ordered by how much a decision helps coverage."""
+                 required_years: dict[str, int], ocr_low_confidence: float = OCR_LOW_CONFIDENCE) -> list[ReviewItem]:
+    """Documents whose tags, years or kind need a person, ordered by how much a decision helps
+    coverage. A scan OCR read less surely than `ocr_low_confidence` is one until a person has
+    decided its tags (then they have seen it)."""
     from dossier.judge.classify import tagger_for, tagging_paths   # classify imports the decision writers
 
     docs, tags, years = catalogue.review_rows(conn)
@@ -101,6 +105,8 @@ def review_queue(conn: sqlite3.Connection, system: System, assessment_year: int,
                 suggestions += [{"code": t["code"], "name": known[t["code"]].name, "confidence": t["confidence"],
                                  "reason": t["reason"]} for t in sorted(auto, key=lambda t: -t["confidence"])]
                 problems += _tag_conflicts(auto)
+            if doc["ocr_confidence"] is not None and doc["ocr_confidence"] < ocr_low_confidence:
+                problems.append(f"文字识别置信度低 ({doc['ocr_confidence']:.0f}%)：请对照原件核对正文、年份和标签")
 
         years_manual = any(y["source"] == "manual" for y in doc_years)
         year_set = [y["year"] for y in doc_years]

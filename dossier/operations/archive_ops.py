@@ -62,14 +62,16 @@ Searcher = Callable[..., SearchPage]
 
 @contextmanager
 def searching(ws: Workspace) -> Iterator[Searcher]:
-    """`search(query, filter=None, limit=20)` with the catalogue and the index kept open between
-    queries, for a long-lived front end (the web workbench, the benchmark)."""
+    """`search(query, filter=None, limit=20, offset=0, exact_script=False)` with the catalogue
+    and the index kept open between queries, for a long-lived front end (the web workbench,
+    the benchmark)."""
     with connection(ws) as conn:
         backend = ready_index(ws, conn)
 
-        def run(query: str, f: DocumentFilter | None = None, limit: int | None = 20, offset: int = 0) -> SearchPage:
+        def run(query: str, f: DocumentFilter | None = None, limit: int | None = 20, offset: int = 0,
+                exact_script: bool = False) -> SearchPage:
             return search_page(conn, backend, query, _with_alias(ws, f or DocumentFilter()), limit=limit,
-                               offset=offset)
+                               offset=offset, exact_script=exact_script)
         try:
             yield run
         finally:
@@ -77,10 +79,11 @@ def searching(ws: Workspace) -> Iterator[Searcher]:
 
 
 def search(ws: Workspace, query: str, f: DocumentFilter | None = None, limit: int | None = 20,
-           offset: int = 0) -> SearchPage:
-    """Every document matching `query`, best first, with snippets for `limit` hits from `offset`."""
+           offset: int = 0, exact_script: bool = False) -> SearchPage:
+    """Every document matching `query`, best first, with snippets for `limit` hits from `offset`.
+    Traditional and simplified characters find each other unless `exact_script`."""
     with searching(ws) as run:
-        return run(query, f, limit, offset)
+        return run(query, f, limit, offset, exact_script)
 
 
 def query_terms(query: str) -> list[str]:

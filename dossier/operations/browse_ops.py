@@ -62,9 +62,9 @@ def preview(ws: Workspace, ref: str, page: int = 1) -> tuple[Path, str]:
     return path, "image/" + row["format"].split(":", 1)[1] if is_image else "image/png"
 
 
-def export_search(ws: Workspace, query: str, f: DocumentFilter | None = None) -> bytes:
+def export_search(ws: Workspace, query: str, f: DocumentFilter | None = None, exact_script: bool = False) -> bytes:
     """Every hit of `query` (up to EXPORT_LIMIT) as an .xlsx workbook."""
-    found = search(ws, query, f, limit=0)
+    found = search(ws, query, f, limit=0, exact_script=exact_script)
     with connection(ws) as conn:
         return hit_list_workbook(query, catalogue.document_summaries(conn, found.ids[:EXPORT_LIMIT]))
 

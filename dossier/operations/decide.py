@@ -61,4 +61,5 @@ def retag(ws: Workspace, *, dry_run: bool = False, on_wait: Callable[[str], None
 def review(ws: Workspace) -> list[ReviewItem]:
     """Documents a person should look at, the most useful decision first."""
     with connection(ws) as conn:
-        return review_queue(conn, system_of(ws), ws.config.assessment_year, ws.config.required_years)
+        return review_queue(conn, system_of(ws), ws.config.assessment_year, ws.config.required_years,
+                            ws.config.ocr_low_confidence)
