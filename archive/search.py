@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from bisect import bisect_left
 from dataclasses import dataclass
 
 from archive import catalogue
@@ -83,30 +82,27 @@ def _check_operators(query: str) -> None:
             raise SearchError(_("检索式“{query}”中的 {op} 前面缺少词语；要检索这个词本身，请加引号：\"{op}\"").format(query=query, op=item))
 
 
-_BREAK = re.compile(r"[ \t]*\n[ \t]*")
-
-
 def make_snippet(text: str, literals: list[str], *, fold: bool = True) -> list[tuple[str, bool]] | None:
     """About ±50 characters around the first hit, as (text, is a hit) parts; None when no literal
     occurs. Literals are found in the search view (across line breaks, either script when
-    `fold`); the parts are the document's own characters."""
-    view, where = search_view(text, fold=fold)
+    `fold`); the parts show the document's own characters, wrapped phrases joined."""
+    view = search_view(text, fold=fold)[0]
+    shown = search_view(text, fold=False)[0] if fold else view     # the same positions: folding is 1:1
     lowered = view.lower()
     needles = [n for n in (fold_literal(lit, fold=fold) for lit in literals) if n]
     found = [pos for needle in needles if (pos := lowered.find(needle)) >= 0]
     if not found:
         return None
-    first = where[min(found)]
+    first = min(found)
     start = max(0, first - SNIPPET_RADIUS)
-    end = min(len(text), first + SNIPPET_RADIUS + max(len(n) for n in needles))
-    low, high = bisect_left(where, start), bisect_left(where, end)
+    end = min(len(view), first + SNIPPET_RADIUS + max(len(n) for n in needles))
     spans: list[tuple[int, int]] = []
     for needle in needles:
-        at = lowered.find(needle, low, high)
-        while at >= 0 and at + len(needle) <= high:
-            spans.append((where[at] - start, where[at + len(needle) - 1] + 1 - start))
-            at = lowered.find(needle, at + len(needle), high)
-    window = text[start:end]
+        at = lowered.find(needle, start, end)
+        while at >= 0 and at + len(needle) <= end:
+            spans.append((at - start, at - start + len(needle)))
+            at = lowered.find(needle, at + len(needle), end)
+    window = shown[start:end]
     merged: list[tuple[int, int]] = []
     for a, b in sorted(spans):
         if merged and a <= merged[-1][1]:
@@ -117,10 +113,8 @@ def make_snippet(text: str, literals: list[str], *, fold: bool = True) -> list[t
     for a, b in merged:
         segments += [(window[last:a], False), (window[a:b], True)]
         last = b
-    segments += [(window[last:], False)] + ([("…", False)] if end < len(text) else [])
-    # A hit that ran across a line break reads as one phrase; elsewhere a line end is a space.
-    return [(_BREAK.sub("", part) if hit else part.replace("\n", " ").replace("\t", " "), hit)
-            for part, hit in segments if part]
+    segments += [(window[last:], False)] + ([("…", False)] if end < len(view) else [])
+    return [(part.replace("\n", " ").replace("\t", " "), hit) for part, hit in segments if part]
 
 
 def _holds(whole: str, literals: list[str], fold: bool, every: bool) -> bool:

@@ -1,14 +1,14 @@
-"""OCR quality and speed on generated scans: character error rate (CER) per variant, seconds a page.
+"""OCR quality and speed on generated scans: character error rate (CER) per condition and engine.
 
-    python bench/ocr_cer.py [--dpi 200] [--per-variant 3] [--workers N] [--compare]
+    python bench/ocr_cer.py [--per-condition 3] [--workers N] [--engines rapidocr,tesseract] [--compare]
 
-Pages are rendered from known Chinese text (examples/docgen.write_scan_png, A4, dust specks):
-plain, rotated 1-3 degrees either way, with a red seal over the last lines, with a red header
-line (红头), in two columns (简报), and an image-only PDF of stamped pages (rendered back by
-pdftoppm). CER = edit
-distance / reference length over Chinese characters and digits, whitespace and punctuation
-ignored. `--compare` also runs plain tesseract calls (no preparation) to show what each step
-of archive.ocr.engine buys. Prints a table, then one JSON line.
+The scans are examples/scans.py's: notices and tables rendered from the project's own text,
+clean at 150/200/300 dpi, stamped, skewed, noisy JPEG, unevenly lit, photographed by a phone,
+two columns, a table of figures. CER = edit distance / reference length, counted apart on
+Chinese characters and on digits (whitespace and punctuation ignored); seconds a page is the
+wall time with `--workers` pages in parallel. Both engines run in one run, side by side.
+`--compare` also runs the older plain set (examples/docgen scans) through plain tesseract
+calls, to show what each preparation step of archive.ocr buys. Prints a table, then one JSON line.
 """
 from __future__ import annotations
 
@@ -30,10 +30,17 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from archive.ocr import engine as ocr  # noqa: E402
+from archive.ocr.cleanup import clean_ocr_text  # noqa: E402
+from archive.ocr.images import load_page  # noqa: E402
+from archive.ocr.prepare import prepare  # noqa: E402
+from archive.ocr.tesseract import tesseract  # noqa: E402
+from examples.scans import CONDITIONS, make_scan_set  # noqa: E402
 from archive.textnorm import CJK_CLASS, normalize_text  # noqa: E402
 from examples.docgen import SC_INDEX, cjk_font_file, compose_paragraphs, write_image_pdf, write_scan_png  # noqa: E402
 
 _SCORED = re.compile(f"[{CJK_CLASS}0-9]")
+_HAN = re.compile(f"[{CJK_CLASS}]")
+_DIGIT = re.compile("[0-9]")
 TOPICS = [["志愿服务", "文明交通", "未成年人"], ["公益广告", "垃圾分类", "文明餐桌"],
           ["道德模范", "诚信建设", "家庭教育"], ["社区治理", "移风易俗", "心理健康"]]
 TITLES = ["关于开展{y}年志愿服务活动的通知", "{y}年文明城市创建工作总结", "关于印发{y}年未成年人思想道德建设工作要点的通知",
@@ -62,6 +69,12 @@ def edit_distance(a: str, b: str) -> int:
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
         previous = current
     return previous[-1]
+
+
+def errors(reference: str, hypothesis: str, pattern: re.Pattern) -> tuple[int, int]:
+    """(edit distance, reference length) over the characters `pattern` keeps."""
+    ref = "".join(pattern.findall(normalize_text(reference)))
+    return edit_distance(ref, "".join(pattern.findall(normalize_text(hypothesis)))), len(ref)
 
 
 def char_error_rate(reference: str, hypothesis: str) -> float:
@@ -146,7 +159,7 @@ def make_scans(folder: Path, *, dpi: int = 200, per_variant: int = 3, seed: int 
 # ---------------------------------------------------------------------------- configurations
 
 def _ours(scan: Scan) -> str:
-    return ocr.ocr_page(scan.path, "pdf" if scan.variant == "pdf" else "image", scan.page)
+    return ocr.ocr_page(scan.path, "pdf" if scan.variant == "pdf" else "image", scan.page).text
 
 
 def _plain_tesseract(args: list[str]):
@@ -160,76 +173,101 @@ def _plain_tesseract(args: list[str]):
                 image = Path(tmp) / "p.png"
             out = subprocess.run(["tesseract", str(image), "stdout", *args], capture_output=True,
                                  env={**os.environ, "OMP_THREAD_LIMIT": "1"}).stdout.decode()
-        return ocr.clean_ocr_text(out)
+        return clean_ocr_text(out)
     return run
 
 
 def _gray_only(scan: Scan) -> str:
     """Our scaling, but the colour page merely converted to grey (seal kept, red header grey)."""
-    image = ocr.load_page(scan.path, "pdf" if scan.variant == "pdf" else "image", scan.page).convert("L")
-    prepared = ocr.prepare(image)
-    return "" if prepared is None else ocr.clean_ocr_text(ocr.tesseract(prepared)[0])
+    image = load_page(scan.path, "pdf" if scan.variant == "pdf" else "image", scan.page).convert("L")
+    prepared = prepare(image)
+    return "" if prepared is None else clean_ocr_text(tesseract(prepared)[0])
 
 
 CONFIGS = {
-    "archive.ocr.engine": _ours,
+    "archive.ocr (rapidocr)": _ours,
     "tesseract --psm 3": _plain_tesseract(["-l", "chi_sim", "--psm", "3"]),
     "tesseract --psm 6": _plain_tesseract(["-l", "chi_sim", "--psm", "6"]),
-    "tesseract --psm 1 (osd)": _plain_tesseract(["-l", "chi_sim", "--psm", "1"]),
     "tesseract chi_sim+eng": _plain_tesseract(["-l", "chi_sim+eng", "--psm", "3"]),
-    "archive.ocr.engine, grey instead of red handling": _gray_only,
+    "archive.ocr tesseract, grey instead of red handling": _gray_only,
 }
 
 
-def measure(scans: list[Scan], read, workers: int = 1) -> dict:
-    """CER per variant and overall, seconds per page (wall time / pages, `workers` in parallel)."""
-    def timed(scan: Scan) -> tuple[Scan, str, float]:
-        start = time.perf_counter()
-        text = read(scan)
-        return scan, text, time.perf_counter() - start
-
+def _timed_map(read, items: list, workers: int) -> tuple[list[str], float]:
+    """What `read` gives for each item, and the wall seconds a page with `workers` in parallel."""
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(timed, scans))
-    wall = time.perf_counter() - start
-    errors: dict[str, list[int]] = {}
-    for scan, text, _ in results:
+        texts = list(pool.map(read, items))
+    return texts, (time.perf_counter() - start) / max(1, len(items))
+
+
+def measure_engine(pages: list, engine: str, workers: int) -> dict:
+    """CER on Chinese characters and on digits per condition, and seconds a page, for one engine."""
+    texts, seconds = _timed_map(lambda p: ocr.ocr_page(p.path, "image", 1, engine).text, pages, workers)
+    by: dict[str, list[int]] = {}
+    for page, text in zip(pages, texts):
+        cell = by.setdefault(page.condition, [0, 0, 0, 0])
+        for k, pattern in ((0, _HAN), (2, _DIGIT)):
+            e, n = errors(page.text, text, pattern)
+            cell[k] += e
+            cell[k + 1] += n
+    rate = lambda e, n: round(e / max(1, n), 4)  # noqa: E731
+    total = [sum(c[k] for c in by.values()) for k in range(4)]
+    return {"han": {c: rate(v[0], v[1]) for c, v in by.items()}, "digits": {c: rate(v[2], v[3]) for c, v in by.items()},
+            "han_all": rate(total[0], total[1]), "digits_all": rate(total[2], total[3]),
+            "seconds_per_page": round(seconds, 2), "pages": len(pages), "engine": ocr.engine_label(engine)}
+
+
+def measure(scans: list[Scan], read, workers: int = 1) -> dict:
+    """The plain set: CER per variant and overall, seconds a page (`workers` in parallel)."""
+    texts, seconds = _timed_map(read, scans, workers)
+    errs: dict[str, list[int]] = {}
+    for scan, text in zip(scans, texts):
+        pair = errs.setdefault(scan.variant, [0, 0])
         ref = scored(scan.text)
-        pair = errors.setdefault(scan.variant, [0, 0])
         pair[0] += edit_distance(ref, scored(text))
         pair[1] += len(ref)
-    total_e, total_n = sum(e for e, _ in errors.values()), sum(n for _, n in errors.values())
-    return {"cer": {variant: round(e / n, 4) for variant, (e, n) in errors.items()},
-            "cer_all": round(total_e / max(1, total_n), 4),
-            "seconds_per_page": round(sum(t for *_, t in results) / len(results), 2),
-            "wall_seconds_per_page": round(wall / len(results), 2), "pages": len(results)}
+    total_e, total_n = sum(e for e, _ in errs.values()), sum(n for _, n in errs.values())
+    return {"cer": {variant: round(e / n, 4) for variant, (e, n) in errs.items()},
+            "cer_all": round(total_e / max(1, total_n), 4), "wall_seconds_per_page": round(seconds, 2),
+            "pages": len(scans)}
+
+
+def _print_engines(results: dict[str, dict]) -> None:
+    names = list(results)
+    print(f"{'condition':14s}" + "".join(f"{results[n]['engine'] + ' 汉字 / 数字':>34s}" for n in names))
+    for condition in CONDITIONS:
+        if condition in results[names[0]]["han"]:
+            print(f"{condition:14s}" + "".join(f"{results[n]['han'][condition]:>24.2%} / {results[n]['digits'][condition]:>7.2%}"
+                                               for n in names))
+    print(f"{'all':14s}" + "".join(f"{results[n]['han_all']:>24.2%} / {results[n]['digits_all']:>7.2%}" for n in names))
+    print(f"{'s/page':14s}" + "".join(f"{results[n]['seconds_per_page']:>34.2f}" for n in names), flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dpi", type=int, default=200)
-    parser.add_argument("--per-variant", type=int, default=3)
+    parser.add_argument("--per-condition", type=int, default=3)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--compare", action="store_true", help="also measure plain tesseract settings")
+    parser.add_argument("--engines", default="rapidocr,tesseract")
+    parser.add_argument("--compare", action="store_true", help="also measure plain tesseract settings on the plain set")
     args = parser.parse_args()
-    if (reason := ocr.tesseract_status()):
-        sys.exit(reason)
+    engines = [e for e in args.engines.split(",") if e]
+    for engine in engines:
+        if (reason := ocr.engine_status(engine)):
+            sys.exit(reason)
     with tempfile.TemporaryDirectory(prefix="ocr-cer-") as tmp:
-        scans = make_scans(Path(tmp), dpi=args.dpi, per_variant=args.per_variant)
-        report = {"dpi": args.dpi, "workers": args.workers, "configs": {}}
-        for name, read in CONFIGS.items() if args.compare else [("archive.ocr.engine", _ours)]:
-            result = measure(scans, read, workers=args.workers)
-            report["configs"][name] = result
-            cells = "  ".join(f"{v} {c:.2%}" for v, c in result["cer"].items())
-            print(f"{name:44s} CER {result['cer_all']:.2%}  ({cells})  "
-                  f"{result['seconds_per_page']:.2f} s/page, {result['wall_seconds_per_page']:.2f} s/page wall "
-                  f"with {args.workers} workers", flush=True)
-    ours = report["configs"]["archive.ocr.engine"]
-    print(json.dumps({"cer": ours["cer"], "cer_all": ours["cer_all"], "seconds_per_page": ours["seconds_per_page"],
-                      "wall_seconds_per_page": ours["wall_seconds_per_page"], "pages": ours["pages"],
-                      "dpi": args.dpi, "workers": args.workers,
-                      "compare": {k: v["cer_all"] for k, v in report["configs"].items()} if args.compare else None},
-                     ensure_ascii=False))
+        pages = make_scan_set(Path(tmp) / "field", per_condition=args.per_condition)
+        results = {engine: measure_engine(pages, engine, args.workers) for engine in engines}
+        _print_engines(results)
+        compare = {}
+        if args.compare:
+            scans = make_scans(Path(tmp) / "plain", dpi=200, per_variant=args.per_condition)
+            for name, read in CONFIGS.items():
+                compare[name] = measure(scans, read, workers=args.workers)
+                print(f"{name:52s} CER {compare[name]['cer_all']:.2%}  {compare[name]['wall_seconds_per_page']:.2f} s/page",
+                      flush=True)
+    print(json.dumps({"workers": args.workers, "engines": results,
+                      "compare": {k: v["cer_all"] for k, v in compare.items()} or None}, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -130,6 +130,8 @@ def test_clean_ocr_text():
     assert cleaned.splitlines()[0] == "关于开展2024年志愿服务活动的通知"
     assert "出席：罗芳等24人。记录；罗芳。" in cleaned
     assert "总结提升阶段为2024年12月。（一）完善工作机制" in cleaned
+    # The dash of a range, read as the character 一, is a dash again; 一 elsewhere stays.
+    assert clean_ocr_text("印发《2024一2026年实施方案》，1 一 6月完成（一）") == "印发《2024—2026年实施方案》，1—6月完成（一）"
 
 
 def test_pages_needing_ocr(tmp_path):

@@ -10,6 +10,7 @@ from archive.catalogue import DocumentFilter
 from common.errors import SearchError
 from archive.ingest.run import ingest, rebuild_index
 from archive.search import search, search_page
+from archive.searchtext import searchable
 from archive.index.backend import IndexedText
 from archive.textnorm import CJK_CLASS
 from archive.index import open_index
@@ -58,7 +59,9 @@ def corpus(request, tmp_path_factory):
     texts = {}
     for row in conn.execute("SELECT id, title FROM documents"):
         body = "\n".join(r[0] for r in conn.execute("SELECT text FROM pages WHERE doc_id = ? ORDER BY page", (row[0],)))
-        texts[row[0]] = row[1] + "\n" + body
+        # The grep set is taken on the text as search reads it: phrases run on across line
+        # breaks, traditional characters folded (archive.searchtext); title and text apart.
+        texts[row[0]] = searchable(row[1]) + "\n\n" + searchable(body)
     backend = open_index(ws)
     yield conn, backend, texts
     backend.close()

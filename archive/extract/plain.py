@@ -1,7 +1,9 @@
-"""Plain text and HTML: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030.
+"""Plain text and HTML: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 or Big5.
 
-Charset guessing is wrong on short Chinese text, so we try the two encodings Chinese offices
-actually produce, strictly, and refuse rather than index mojibake.
+Charset guessing is wrong on short Chinese text, so we try the encodings Chinese offices
+actually produce, strictly, and refuse rather than index mojibake. Big5 (traditional
+characters, reposted from Taiwan or Hong Kong) also decodes as GB18030, into rare characters:
+a text whose characters are mostly outside GB2312 as GB18030 but decode as Big5 is Big5.
 """
 from __future__ import annotations
 
@@ -24,10 +26,30 @@ def decode_text(data: bytes) -> str:
         return data.decode("utf-16", errors="replace")
     for encoding in ("utf-8", "gb18030"):
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        return _as_big5(data, text) if encoding == "gb18030" else text
     raise ExtractionError(_("文本既不是 UTF-8 也不是 GB18030/GBK 编码：请另存为 UTF-8 后再收录"))
+
+
+def _outside_gb2312(char: str) -> bool:
+    try:
+        char.encode("gb2312")
+        return False
+    except UnicodeEncodeError:
+        return True
+
+
+def _as_big5(data: bytes, as_gb: str) -> str:
+    """`data` decoded as Big5 (cp950) when its GB18030 reading is mostly rare characters."""
+    wide = [c for c in as_gb if ord(c) > 0x7F]
+    if not wide or sum(map(_outside_gb2312, wide)) < 0.2 * len(wide):
+        return as_gb
+    try:
+        return data.decode("cp950")
+    except UnicodeDecodeError:
+        return as_gb
 
 
 def _read(path: Path) -> bytes:

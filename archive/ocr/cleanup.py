@@ -12,6 +12,9 @@ _ASCII_TO_CJK = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "("
 _PUNCT_AFTER_CJK = re.compile(f"(?<=[{CJK_CLASS}])\\s*([,:;!?)])")
 _OPEN_BEFORE_CJK = re.compile(f"\\(\\s*(?=[{CJK_CLASS}])")
 _SPACE_AT_CJK_PUNCT = re.compile(f"(?<=[{_CJK_PUNCT}]) +| +(?=[{_CJK_PUNCT}])")   # a tab parts table cells
+# Both engines read the dash of 2024—2026年 or 1—6月 as the character 一: between two digits it is a dash
+# (一 between digits is never the numeral in Chinese text: numbers are written in one script).
+_DASH_READ_AS_ONE = re.compile(r"(?<=[0-9])\s*一\s*(?=[0-9])")
 _WRAP_END = re.compile(f"[{CJK_CLASS}0-9，、；：“‘（《]$")
 _WRAP_START = re.compile(f"^[{CJK_CLASS}0-9，。、；：！？”’）》]")
 
@@ -21,6 +24,7 @@ def clean_ocr_text(raw: str) -> str:
     text = normalize_text(raw)
     text = _PUNCT_AFTER_CJK.sub(lambda m: _ASCII_TO_CJK[m.group(1)], text)
     text = _OPEN_BEFORE_CJK.sub("（", text)
+    text = _DASH_READ_AS_ONE.sub("—", text)
     text = normalize_text(_SPACE_AT_CJK_PUNCT.sub("", text))
     return join_ocr_lines([line.strip() for line in text.split("\n") if line.strip()])
 

@@ -128,7 +128,8 @@ def one_column(gray: Image.Image) -> Image.Image:
         return gray
     middle = (gutter[0] + gutter[1]) // 2
     ink = _binary(gray, lambda v: v < 128)
-    window = 12   # half a character either side of the gutter's middle (pages are scaled by now)
+    window = 24   # a character either side of the gutter's middle (pages are scaled by now): a centred
+    # title whose middle falls in the blank half of a full-width bracket still crosses it
     core = _rows(ink.crop((middle - window, 0, middle + window, ink.height)))
     # Regions: runs of text rows (dust ignored), each full-width when its text crosses the middle
     # of the gutter (a line of a column that only reaches into it does not); neighbouring regions
