@@ -357,3 +357,25 @@ def test_a_twenty_page_scan_among_a_hundred_files_with_progress(tmp_path):
     assert len(search(conn, backend, "社区志愿服务活动开展情况", limit=None)) == 100
     backend.close()
     conn.close()
+
+
+def test_a_page_read_less_surely_than_the_workspace_accepts_goes_to_review(tmp_path):
+    from dossier import operations as ops
+    from examples.scans import make_scan
+
+    src = tmp_path / "src" / "市文明办"
+    make_scan(src, 5, "phone_photo", 150, name="手机拍的通知.jpg")
+    ws, _ = ops.init(tmp_path / "ws", assessment_year=2026)
+    ops.ingest(ws, [src.parent], workers=WORKERS)
+    detail = ops.show(ws, "1")
+    confidence = detail["ocr_pages"][0]["confidence"]
+    assert detail["ocr_pages"][0]["engine"].startswith("rapidocr ") and 50 < confidence <= 100
+
+    def problems(threshold: float) -> list[str]:
+        ws.config.ocr_low_confidence = threshold
+        write_config(ws.root, ws.config)
+        found = [item for item in ops.review(ops.open_workspace(ws.root)) if item.doc_id == 1]
+        return found[0].problems if found else []
+
+    assert any(p.startswith("文字识别置信度低") for p in problems(confidence + 0.5))
+    assert not any(p.startswith("文字识别置信度低") for p in problems(confidence - 0.5))

@@ -10,7 +10,7 @@ from archive.catalogue import DocumentFilter
 from common.errors import SearchError
 from archive.ingest.run import ingest, rebuild_index
 from archive.search import search, search_page
-from archive.searchtext import searchable
+from archive.searchtext import fold_script, searchable
 from archive.index.backend import IndexedText
 from archive.textnorm import CJK_CLASS
 from archive.index import open_index
@@ -36,6 +36,12 @@ def _compose(rng: random.Random, n: int) -> str:
     return "".join(parts)
 
 
+def _to_traditional(text: str) -> str:
+    import opencc
+
+    return opencc.OpenCC("s2t").convert(text)
+
+
 @pytest.fixture(scope="module", params=["whoosh", "tantivy"])
 def corpus(request, tmp_path_factory):
     """The same documents, ingested into a workspace of each engine: every test below runs on both."""
@@ -47,6 +53,8 @@ def corpus(request, tmp_path_factory):
         folder.mkdir(exist_ok=True)
         title = f"材料{i:02d}"
         paragraphs = [_compose(rng, rng.randint(3, 12)) for _ in range(rng.randint(1, 5))]
+        if i % 5 == 0:      # a repost in traditional characters: found by simplified queries too
+            paragraphs = [_to_traditional(p) for p in paragraphs]
         if i % 2:
             write_docx(folder / f"{title}.docx", title, paragraphs)
         else:
@@ -94,6 +102,18 @@ def test_every_drawn_term_finds_exactly_the_grep_set(corpus):
         got = _search_ids(conn, backend, term)
         if got != expected:
             mismatches.append((term, sorted(expected - got), sorted(got - expected)))
+    assert not mismatches, mismatches[:10]
+
+
+def test_a_term_typed_in_traditional_characters_finds_the_same_grep_set(corpus):
+    conn, backend, texts = corpus
+    # The corpus holds reposts in traditional characters (texts are the folded view; the catalogue is not).
+    assert conn.execute("SELECT COUNT(DISTINCT doc_id) FROM pages WHERE text LIKE '%務%' OR text LIKE '%願%'").fetchone()[0] >= 5
+    mismatches = []
+    for term in _terms(texts, random.Random(13), 80):
+        expected = {doc_id for doc_id, text in texts.items() if term in text}
+        if _search_ids(conn, backend, _to_traditional(term)) != expected:
+            mismatches.append(term)
     assert not mismatches, mismatches[:10]
 
 
@@ -145,7 +165,7 @@ def test_snippet_marks_the_hit_and_names_its_page(corpus):
     hits = search(conn, backend, "学雷锋志愿服务", limit=5)
     assert hits
     for hit in hits:
-        assert "【学雷锋志愿服务】" in hit.snippet
+        assert "【学雷锋志愿服务】" in fold_script(hit.snippet)     # in the document's own script
         visible = hit.snippet.replace("【", "").replace("】", "").strip("…")
         assert len(visible) <= 2 * 50 + len("学雷锋志愿服务")
         assert hit.page == 1
@@ -158,7 +178,7 @@ def test_a_page_has_snippets_for_the_best_hits_and_every_match_counted(corpus):
     page = search_page(conn, backend, "志愿", limit=3)
     assert set(page.ids) == expected and page.total == len(expected)
     assert [hit.id for hit in page.hits] == page.ids[:3]
-    assert all("【志愿】" in hit.snippet for hit in page.hits)
+    assert all("【志愿】" in fold_script(hit.snippet) for hit in page.hits)
 
 
 def test_the_index_built_by_ingest_equals_a_rebuild_from_the_catalogue(corpus, tmp_path):

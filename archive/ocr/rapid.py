@@ -11,7 +11,8 @@ inside the `rapidocr` wheel (nothing is downloaded at run time) and onnxruntime 
   at a time using both cores).
 - Its text lines come back as boxes; boxes on one row are one line, far-apart boxes on a row
   are cells of a table and stay apart (a tab between them).
-- A page scanned sideways (its text lines stand upright) or upside down (read without the
+- A page scanned sideways (its text lines stand upright: tesseract's orientation detection, when
+  installed, tells which way) or upside down (read without the
   line-direction classifier, its confidence is low) is turned and read again; the turn read
   most surely wins.
 """
@@ -24,7 +25,8 @@ import threading
 from PIL import Image
 
 from archive.ocr.cleanup import clean_ocr_text
-from archive.ocr.prepare import prepare, to_gray
+from archive.ocr import tesseract
+from archive.ocr.prepare import prepare, straighten, to_gray
 from common.errors import OcrError, OcrUnavailable
 from common.messages import _
 
@@ -127,14 +129,21 @@ def read_page(image: Image.Image) -> tuple[str, float]:
         return "", 100.0
     boxes = _boxes(page)
     text, confidence = _text(boxes)
-    turns = (90, 270) if boxes and _upright_boxes(boxes) else (180,) if boxes and confidence < TURN_BELOW else ()
-    if turns:
-        for angle in turns:
-            # From the unprepared page: a sideways page's lines were taken for columns.
-            turned = prepare(gray.rotate(angle, expand=True, fillcolor=255))
-            if turned is None:
-                continue
-            turned_text, turned_confidence = _text(_boxes(turned))
-            if turned_confidence > confidence:
-                text, confidence = turned_text, turned_confidence
+    sideways = bool(boxes) and _upright_boxes(boxes)
+    turns = (90, 270) if sideways else (180,) if boxes and confidence < TURN_BELOW else ()
+    if sideways and tesseract.tesseract_status() is None:
+        # RapidOCR reads a sideways page's lines either way up as surely; tesseract's orientation
+        # detection tells which way the page lies.
+        told = tesseract.orientation(straighten(gray) or gray)
+        turns = (told,) if told in turns else turns
+    # A sideways page is read turned whatever its confidence (its lines read well, their order
+    # does not); an upside-down one only if turning reads it more surely.
+    best = None if sideways else (text, confidence)
+    for angle in turns:
+        # From the unprepared page: a sideways page's lines were taken for columns.
+        turned = prepare(gray.rotate(angle, expand=True, fillcolor=255))
+        if turned is not None:
+            read = _text(_boxes(turned))
+            best = read if best is None or read[1] > best[1] else best
+    text, confidence = best or (text, confidence)
     return clean_ocr_text(text), confidence

@@ -77,7 +77,7 @@ def tesseract(image: Image.Image) -> tuple[str, float]:
     return "\n".join(" ".join(words) for words in lines.values()), confidence / weight if weight else 0.0
 
 
-def _orientation(image: Image.Image) -> int:
+def orientation(image: Image.Image) -> int:
     """Degrees (Pillow's sense) that turn a sideways or upside-down page upright, by tesseract's
     orientation detection; 0 when it cannot tell (too little text)."""
     try:
@@ -107,7 +107,7 @@ def read_page(image: Image.Image) -> tuple[str, float]:
     text, confidence = tesseract(one_column(page))
     # Upright Chinese reads at 85-95; a page scanned sideways or upside down at 10-25. Only
     # then is orientation detection worth its 0.5 s.
-    if text.strip() and confidence < LOW_CONFIDENCE and (angle := _orientation(page)):
+    if text.strip() and confidence < LOW_CONFIDENCE and (angle := orientation(page)):
         # Straightened again: the line height of a sideways page could not be measured.
         turned = straighten(page.rotate(angle, expand=True, fillcolor=255))
         turned_text, turned_confidence = tesseract(one_column(turned)) if turned is not None else ("", 0.0)

@@ -38,7 +38,12 @@ def ingest_lines(summary: IngestSummary) -> list[str]:
     if ocr.get("skipped_reason"):
         lines.append(f"[yellow]{_('未做文字识别：')}[/]{escape(ocr['skipped_reason'])}")
     elif ocr.get("documents"):
-        lines.append(_("文字识别：{documents} 份文件，{pages} 页").format(documents=ocr["documents"], pages=ocr["pages"]))
+        lines.append(_("文字识别：{documents} 份文件，{pages} 页（{engine}）").format(
+            documents=ocr["documents"], pages=ocr["pages"], engine=escape(ocr.get("engine") or "")))
+    if ocr.get("engine_note"):
+        lines.append(f"[yellow]{escape(ocr['engine_note'])}[/]")
+    if ocr.get("low_confidence"):
+        lines.append(_("  {n} 页识别置信度低，已列入待审核：见 dossier review").format(n=ocr["low_confidence"]))
     for failure in ocr.get("failed", [])[:SHOWN_FAILURES]:
         lines.append(f"  [red]{_('识别失败')}[/] {escape(failure['title'])} "
                      + _("第 {page} 页").format(page=failure["page"]) + f"：{escape(failure['reason'])}")
