@@ -34,7 +34,7 @@ from archive.ocr.cleanup import clean_ocr_text  # noqa: E402
 from archive.ocr.images import load_page  # noqa: E402
 from archive.ocr.prepare import prepare  # noqa: E402
 from archive.ocr.tesseract import tesseract  # noqa: E402
-from examples.scans import CONDITIONS, make_scan_set  # noqa: E402
+from examples.scans import CONDITIONS, make_scan, make_scan_set  # noqa: E402
 from archive.textnorm import CJK_CLASS, normalize_text  # noqa: E402
 from examples.docgen import SC_INDEX, cjk_font_file, compose_paragraphs, write_image_pdf, write_scan_png  # noqa: E402
 
@@ -233,6 +233,15 @@ def measure(scans: list[Scan], read, workers: int = 1) -> dict:
             "pages": len(scans)}
 
 
+def devset_scans(folder: Path, out: Path, count: int) -> list:
+    """The first `count` texts of `folder`, one a page, through the degraded conditions in turn
+    (not two_columns or table: those need their own layout)."""
+    conditions = [c for c in CONDITIONS if c not in ("two_columns", "table")]
+    texts = sorted(folder.glob("*.txt"))[:count]
+    return [make_scan(out, k, conditions[k % len(conditions)], 200, text=path.read_text(encoding="utf-8"))
+            for k, path in enumerate(texts)]
+
+
 def _print_engines(results: dict[str, dict]) -> None:
     names = list(results)
     print(f"{'condition':14s}" + "".join(f"{results[n]['engine'] + ' 汉字 / 数字':>34s}" for n in names))
@@ -250,6 +259,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--engines", default="rapidocr,tesseract")
     parser.add_argument("--compare", action="store_true", help="also measure plain tesseract settings on the plain set")
+    parser.add_argument("--devset", type=Path, help="also set real texts as scans: a folder of .txt files "
+                        "(../shared/devset/docs), read at run time, never stored")
+    parser.add_argument("--devset-docs", type=int, default=14)
     args = parser.parse_args()
     engines = [e for e in args.engines.split(",") if e]
     for engine in engines:
@@ -259,6 +271,12 @@ def main() -> None:
         pages = make_scan_set(Path(tmp) / "field", per_condition=args.per_condition)
         results = {engine: measure_engine(pages, engine, args.workers) for engine in engines}
         _print_engines(results)
+        real = {}
+        if args.devset:
+            real_pages = devset_scans(args.devset, Path(tmp) / "real", args.devset_docs)
+            real = {engine: measure_engine(real_pages, engine, args.workers) for engine in engines}
+            print(f"\nreal texts of {args.devset} set as scans ({len(real_pages)} pages):")
+            _print_engines(real)
         compare = {}
         if args.compare:
             scans = make_scans(Path(tmp) / "plain", dpi=200, per_variant=args.per_condition)
@@ -266,7 +284,7 @@ def main() -> None:
                 compare[name] = measure(scans, read, workers=args.workers)
                 print(f"{name:52s} CER {compare[name]['cer_all']:.2%}  {compare[name]['wall_seconds_per_page']:.2f} s/page",
                       flush=True)
-    print(json.dumps({"workers": args.workers, "engines": results,
+    print(json.dumps({"workers": args.workers, "engines": results, "devset": real or None,
                       "compare": {k: v["cer_all"] for k, v in compare.items()} or None}, ensure_ascii=False))
 
 

@@ -94,6 +94,22 @@ def render_notice(seed: int, dpi: int) -> tuple[Image.Image, ScanPage, tuple[int
     return image, page, (int(image.width * 0.68), y - int(dpi * 0.35))
 
 
+def render_text(text: str, dpi: int) -> tuple[Image.Image, str]:
+    """Any text (first line the title) set as a one-page notice; what fits is what is printed."""
+    title, _, body = text.strip().partition("\n")
+    image, draw = _page(dpi)
+    margin, width = int(1.0 * dpi), image.width - int(2.0 * dpi)
+    y, printed = _lines(draw, [title], margin, int(1.1 * dpi), width, int(dpi * 20 / 72), centred=True)
+    size, bottom = int(dpi * 14 / 72), image.height - int(1.0 * dpi)
+    for line in body.split("\n"):
+        for part in _wrap(line.strip(), _pil_font(size), width):
+            if y + size > bottom:
+                return image, "\n".join(printed)
+            y, done = _lines(draw, [part], margin, y, width, size)
+            printed += done
+    return image, "\n".join(printed)
+
+
 def render_columns(seed: int, dpi: int) -> tuple[Image.Image, str]:
     rng = random.Random(seed)
     image, draw = _page(dpi)
@@ -226,10 +242,19 @@ def _perspective(source: list[tuple[float, float]], target: list[tuple[float, fl
     return list(numpy.linalg.solve(numpy.array(rows, float), numpy.array(values, float)))
 
 
-def make_scan(folder: Path, seed: int, condition: str, dpi: int = 200, *, name: str | None = None) -> ScanPage:
-    """One page of `condition` written into `folder` (PNG, or JPEG where the condition is one)."""
+def make_scan(folder: Path, seed: int, condition: str, dpi: int = 200, *, name: str | None = None,
+              text: str | None = None) -> ScanPage:
+    """One page of `condition` written into `folder` (PNG, or JPEG where the condition is one);
+    `text` (a title line, then the body) is set instead of a generated notice (not for the
+    two_columns and table conditions)."""
     rng = random.Random(seed * 31 + CONDITIONS.index(condition))
-    if condition == "two_columns":
+    if text is not None:
+        image, printed = render_text(text, dpi)
+        page = ScanPage(Path(), printed, condition, dpi, printed.split("\n", 1)[0])
+        seal_at = (int(image.width * 0.68), int(image.height * 0.8))
+        if condition == "stamped":
+            image = stamp(image, seal_at, dpi, rng)
+    elif condition == "two_columns":
         image, text = render_columns(seed, dpi)
         page = ScanPage(Path(), text, condition, dpi)
     elif condition == "table":
