@@ -9,7 +9,7 @@ from archive import catalogue
 from archive.catalogue import DocumentFilter
 from common.errors import SearchError
 from archive.index import SearchBackend, open_ended
-from archive.searchtext import fold_literal, search_view
+from archive.searchtext import fold_literal, fold_script, search_view
 from archive.textnorm import normalize_text
 from common.messages import _
 
@@ -86,8 +86,8 @@ def make_snippet(text: str, literals: list[str], *, fold: bool = True) -> list[t
     """About ±50 characters around the first hit, as (text, is a hit) parts; None when no literal
     occurs. Literals are found in the search view (across line breaks, either script when
     `fold`); the parts show the document's own characters, wrapped phrases joined."""
-    view = search_view(text, fold=fold)[0]
-    shown = search_view(text, fold=False)[0] if fold else view     # the same positions: folding is 1:1
+    shown = search_view(text, fold=False)
+    view = fold_script(shown) if fold else shown       # the same positions: folding is 1:1
     lowered = view.lower()
     needles = [n for n in (fold_literal(lit, fold=fold) for lit in literals) if n]
     found = [pos for needle in needles if (pos := lowered.find(needle)) >= 0]
@@ -118,7 +118,7 @@ def make_snippet(text: str, literals: list[str], *, fold: bool = True) -> list[t
 
 
 def _holds(whole: str, literals: list[str], fold: bool, every: bool) -> bool:
-    view = search_view(whole, fold=fold)[0].lower()
+    view = search_view(whole, fold=fold).lower()
     present = (fold_literal(lit, fold=fold) in view for lit in literals)
     return all(present) if every else any(present)
 

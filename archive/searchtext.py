@@ -7,15 +7,13 @@ Two things a person reading a page does not see, and search must not see either:
 - traditional against simplified characters (政務公開 is 政务公开): both are folded to simplified
   with OpenCC's t2s conversion, in the index and in the query alike.
 
-`search_view` also says where each character of the view came from, so a snippet can show the
-document's own characters around a hit found in the folded view.
+Folding changes no position, so a snippet can show the document's own characters around a hit
+found in the folded view.
 """
 from __future__ import annotations
 
 import functools
 import re
-from typing import Sequence
-
 from archive.textnorm import CJK_CLASS, normalize_text
 
 # Part of the index's analysis version: change it whenever `searchable` could give other text.
@@ -62,9 +60,9 @@ def _breaks(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _BREAK_IN_CJK.finditer(text) if _joinable(text, m)] if "\n" in text else []
 
 
-def searchable(text: str, *, fold: bool = True) -> str:
-    """`text` as the index holds it: normalised, wrapped phrases joined, scripts folded."""
-    text = normalize_text(text)
+def search_view(text: str, *, fold: bool = True) -> str:
+    """Stored text (already normalised, as the catalogue holds it) as search reads it: wrapped
+    phrases joined, and, with `fold`, scripts folded (folding keeps every position)."""
     out, last = [], 0
     for start, end in _breaks(text):
         out.append(text[last:start])
@@ -73,19 +71,9 @@ def searchable(text: str, *, fold: bool = True) -> str:
     return fold_script(joined) if fold else joined
 
 
-def search_view(text: str, *, fold: bool = True) -> tuple[str, Sequence[int]]:
-    """`text` (already normalised, as the catalogue stores it) as search reads it, and for each
-    character of that view its position in `text`."""
-    breaks = _breaks(text)
-    if not breaks:
-        return (fold_script(text) if fold else text), range(len(text))
-    pieces, where, last = [], [], 0
-    for start, end in breaks + [(len(text), len(text))]:
-        pieces.append(text[last:start])
-        where.extend(range(last, start))
-        last = end
-    view = "".join(pieces)
-    return (fold_script(view) if fold else view), where
+def searchable(text: str, *, fold: bool = True) -> str:
+    """Any text as the index holds it: normalised, then as `search_view` reads it."""
+    return search_view(normalize_text(text), fold=fold)
 
 
 def fold_literal(literal: str, *, fold: bool = True) -> str:

@@ -66,7 +66,7 @@ def home(request: Request) -> Response:
 def search(request: Request) -> Response:
     who = require(request)
     params = request.query_params
-    query, f = params.get("q", "").strip(), document_filter(params)
+    query, f, exact = params.get("q", "").strip(), document_filter(params), exact_script(params)
     page = page_number(params)
     found, problem = None, None
     if len(query) > MAX_QUERY:
@@ -74,13 +74,13 @@ def search(request: Request) -> Response:
     elif query:
         try:
             found = request.app.state.searchers.search(query, f, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
-                                                       exact_script=exact_script(params))
+                                                       exact_script=exact)
         except SearchError as exc:
             problem = str(exc)
     kept = {k: v for k, v in params.items() if k != "page" and v}
     pages = (found.total + PAGE_SIZE - 1) // PAGE_SIZE if found else 0
     return render(request, "search.html", who, query=query, filter=f, found=found, problem=problem, page=page,
-                  exact=exact_script(params),
+                  exact=exact,
                   pages=pages, kept=urlencode(kept), terms=ops.query_terms(query) if found else [],
                   indicators=indicators(request), departments=_departments(request), kinds=KINDS,
                   first=(page - 1) * PAGE_SIZE)

@@ -12,7 +12,7 @@ from archive.catalogue.documents import (document_detail, document_summaries, do
                                          resolve_doc)
 from archive.catalogue.filters import DocumentFilter, matching_ids
 from archive.catalogue.ocr_rows import (count_waiting_for_ocr, document_row, highest_document_id, ocr_candidates,
-                                         ocr_page_facts, page_totals, put_ocr_page, source_names, stored_pages, update_after_ocr)
+                                         page_totals, put_ocr_page, source_names, stored_pages, update_after_ocr)
 from archive.catalogue.queries import (ConsistencyFacts, JudgingInput, consistency_facts, VolumeDocument, document_title, evidence_rows, filed_tags,
                                        hit_rows, judging_input, readable_ids, review_rows, rolled_back,
                                        source_paths, status_counts, volume_document)
@@ -29,7 +29,7 @@ __all__ = [
     "set_auto_years", "set_manual_kind", "set_manual_years",
     "document_detail", "document_summaries", "document_summary", "list_documents", "resolve_doc",
     "DocumentFilter", "matching_ids",
-    "count_waiting_for_ocr", "ocr_page_facts", "document_row", "highest_document_id", "ocr_candidates", "page_totals", "put_ocr_page",
+    "count_waiting_for_ocr", "document_row", "highest_document_id", "ocr_candidates", "page_totals", "put_ocr_page",
     "source_names", "stored_pages", "update_after_ocr", "ConsistencyFacts", "consistency_facts",
     "JudgingInput", "VolumeDocument", "document_title", "evidence_rows", "filed_tags", "hit_rows", "judging_input",
     "readable_ids", "review_rows", "rolled_back", "source_paths", "status_counts", "volume_document",

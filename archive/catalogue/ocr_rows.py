@@ -53,12 +53,6 @@ def put_ocr_page(conn: sqlite3.Connection, doc_id: int, page: int, text: str, sc
                  "VALUES (?, ?, ?, 1, ?, ?)", (doc_id, page, text, engine, confidence))
 
 
-def ocr_page_facts(conn: sqlite3.Connection, doc_id: int) -> list[sqlite3.Row]:
-    """(page, ocr_engine, ocr_confidence) of the pages OCR read, in page order."""
-    return conn.execute("SELECT page, ocr_engine, ocr_confidence FROM pages WHERE doc_id = ? AND ocr = 1 "
-                        "AND ocr_engine IS NOT NULL ORDER BY page", (doc_id,)).fetchall()
-
-
 def page_totals(conn: sqlite3.Connection, doc_id: int) -> tuple[int, int, int, str]:
     """(pages, characters, pages with OCR text, whole text) of a document."""
     pages, chars, read = conn.execute(

@@ -147,25 +147,26 @@ def run_ocr(ws: Workspace, conn: sqlite3.Connection, backend: SearchBackend, *, 
     if mode == "off":
         return summary
     progress = progress or Progress()
-    engine, note = usable_engine(ws.config.ocr_engine)
-    if engine is None:
-        # Said only when something waits; the text PDFs stay unchecked (the mark does not move).
-        waiting = catalogue.count_waiting_for_ocr(conn)
-        if waiting:
-            summary.skipped_reason = note + _("（{n} 份文件等待文字识别：见 dossier docs --needs-ocr）").format(n=waiting)
-            progress.message(summary.skipped_reason)
-        return summary
-    summary.engine, summary.engine_note = engine_label(engine), note
-    store, cache = Store(ws.store_dir), OcrCache(ws.cache_dir / "ocr", summary.engine)
-    mark = _Mark(ws.cache_dir / "ocr" / "checked.json")
+    store, mark = Store(ws.store_dir), _Mark(ws.cache_dir / "ocr" / "checked.json")
     top_id = catalogue.highest_document_id(conn)
     jobs = _plan(conn, store, mode, mark.through)
     recheck_from = None
     if jobs:
+        # The engine is looked for only when there are pages to read: most ingests have none.
+        engine, note = usable_engine(ws.config.ocr_engine)
+        if engine is None:
+            # Said only when something waits; the text PDFs stay unchecked (the mark does not move).
+            waiting = catalogue.count_waiting_for_ocr(conn)
+            if waiting:
+                summary.skipped_reason = note + _("（{n} 份文件等待文字识别：见 dossier docs --needs-ocr）").format(n=waiting)
+                progress.message(summary.skipped_reason)
+            return summary
+        summary.engine, summary.engine_note = engine_label(engine), note
         if note:
             progress.message(note)
-        runner = _Runner(conn, backend, store, cache, summary, progress, after_update, retry_failed=mode == "force",
-                         engine=engine, low_confidence=ws.config.ocr_low_confidence)
+        runner = _Runner(conn, backend, store, OcrCache(ws.cache_dir / "ocr", summary.engine), summary, progress,
+                         after_update, retry_failed=mode == "force", engine=engine,
+                         low_confidence=ws.config.ocr_low_confidence)
         recheck_from = runner.run(jobs, workers or os.cpu_count() or 2)
     if mode == "auto":
         mark.save(top_id if recheck_from is None else recheck_from - 1)
@@ -315,6 +316,7 @@ class _Runner:
             elif status == "needs_ocr":
                 notes.append(_("文字识别没有找到文字（没有文字的照片，或空白页？）"))
             if (unsure := self._unsure(job)):
+                self.summary.low_confidence += len(unsure)
                 page, held = unsure[0]
                 notes.append(_("OCR 第 {page} 页识别置信度低（{confidence:.0f}%）：请对照原件核对").format(
                     page=page, confidence=held.confidence)
@@ -330,10 +332,8 @@ class _Runner:
 
     def _unsure(self, job: _Job) -> list[tuple[int, PageText]]:
         """The pages with text that the engine read less surely than the workspace accepts."""
-        unsure = [(page, held) for page, held in sorted(job.texts.items())
-                  if held.text.strip() and held.confidence < self.low_confidence]
-        self.summary.low_confidence += len(unsure)
-        return unsure
+        return [(page, held) for page, held in sorted(job.texts.items())
+                if held.text.strip() and held.confidence < self.low_confidence]
 
     def _update_document(self, row: sqlite3.Row, text: str, status: str, notes: list[str], pages: int, chars: int) -> None:
         """Status, notes, counts, and the facts the text now shows where the catalogue had none."""

@@ -127,9 +127,9 @@ def ocr_pages_line(pages: list[dict]) -> str:
         mine = [p for p in pages if p["engine"] == engine]
         numbers = [p["page"] for p in mine]
         span = f"{numbers[0]}" if len(numbers) == 1 else f"{numbers[0]}–{numbers[-1]}"
-        sure = sorted(p["confidence"] for p in mine if p["confidence"] is not None)
-        level = "" if not sure else (f"{sure[0]:.0f}%" if sure[0] == sure[-1] or len(sure) == 1
-                                     else f"{sure[0]:.0f}%–{sure[-1]:.0f}%")
+        levels = [p["confidence"] for p in mine if p["confidence"] is not None]
+        low, high = (f"{min(levels):.0f}%", f"{max(levels):.0f}%") if levels else ("", "")
+        level = low if low == high else f"{low}–{high}"
         parts.append(_("{engine} 第 {pages} 页").format(engine=escape(engine), pages=span)
                      + (_("，置信度 {level}").format(level=level) if level else ""))
     return "；".join(parts)

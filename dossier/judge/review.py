@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
 from archive import catalogue
+from archive.workspace import DEFAULT_OCR_LOW_CONFIDENCE
 from dossier.systems import EVIDENCE_LABELS, System
 from dossier.judge.tagging import Tagger, has_text_evidence
 
@@ -23,7 +24,6 @@ CONFLICT_CONFIDENCE = 0.6   # a text tag this sure, against a folder that says o
 # Small weights that order documents whose decision would not change coverage.
 SEVERITY = {"无指标标签": 1.0, "信号冲突": 0.8, "未识别年份": 0.6, "标签置信度低": 0.5, "文字识别置信度低": 0.5,
             "类型未判定": 0.4}
-OCR_LOW_CONFIDENCE = 80     # as archive.workspace's default [ocr] low_confidence
 
 
 @dataclass
@@ -53,7 +53,7 @@ def _document_text(conn: sqlite3.Connection, doc_id: int) -> tuple[str, list[str
 
 
 def review_queue(conn: sqlite3.Connection, system: System, assessment_year: int,
-                 required_years: dict[str, int], ocr_low_confidence: float = OCR_LOW_CONFIDENCE) -> list[ReviewItem]:
+                 required_years: dict[str, int], ocr_low_confidence: float = DEFAULT_OCR_LOW_CONFIDENCE) -> list[ReviewItem]:
     """Documents whose tags, years or kind need a person, ordered by how much a decision helps
     coverage. A scan OCR read less surely than `ocr_low_confidence` is one until a person has
     decided its tags (then they have seen it)."""
