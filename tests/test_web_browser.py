@@ -61,6 +61,14 @@ def _log_in(driver, url: str, name: str) -> None:
     WebDriverWait(driver, 10).until(until.presence_of_element_located((By.CSS_SELECTOR, "form.me")))
 
 
+def _loads(driver, act) -> None:
+    """Do `act` (a click or an Enter that loads a page), then wait until the new page has replaced
+    the old one: reading at once could find the old page's elements (and their old numbers)."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    act()
+    WebDriverWait(driver, 20).until(until.staleness_of(old))
+
+
 def _fetch(driver, url: str, with_token: bool) -> int:
     """A write from the page's own script, with or without the CSRF token; its HTTP status."""
     return driver.execute_async_script("""
@@ -75,17 +83,17 @@ def test_an_auditor_searches_filters_by_year_and_opens_the_hit(site, browser, tm
     ws, url = site
     _log_in(browser, url, "督查")
     box = browser.find_element(By.NAME, "q")
-    box.send_keys("垃圾分类" + Keys.ENTER)
+    _loads(browser, lambda: box.send_keys("垃圾分类" + Keys.ENTER))
     total = int(browser.find_element(By.ID, "total").text)
     assert total == ops.search(ws, "垃圾分类").total > 1
     assert browser.find_element(By.CSS_SELECTOR, ".snippet mark").text == "垃圾分类"
     _screenshot(browser, "search", tmp_path)
-    browser.find_element(By.NAME, "year").send_keys("2025" + Keys.ENTER)
+    _loads(browser, lambda: browser.find_element(By.NAME, "year").send_keys("2025" + Keys.ENTER))
     in_2025 = int(browser.find_element(By.ID, "total").text)
     assert in_2025 == ops.search(ws, "垃圾分类", ops.DocumentFilter(year=2025)).total
     assert 0 < in_2025 < total
     hit = next(a for a in browser.find_elements(By.CSS_SELECTOR, ".hit a.title") if "工作总结" in a.text)
-    hit.click()
+    _loads(browser, hit.click)
     assert browser.find_element(By.CSS_SELECTOR, "h1 mark").text == "垃圾分类"
     preview = browser.find_element(By.CSS_SELECTOR, "img.page")
     WebDriverWait(browser, 20).until(lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth", preview))
@@ -101,11 +109,11 @@ def test_a_reviewer_opens_a_missing_cell_and_prints_a_department_list(site, brow
     browser.get(url + "/coverage")
     _screenshot(browser, "coverage", tmp_path)
     cell = browser.find_element(By.CSS_SELECTOR, "td.cell.missing a")
-    cell.click()
+    _loads(browser, cell.click)
     assert "这里还没有文件" in browser.find_element(By.CSS_SELECTOR, "p.problem").text
     browser.get(url + "/departments")
     _screenshot(browser, "departments", tmp_path)
-    browser.find_element(By.LINK_TEXT, "打印催报单").click()
+    _loads(browser, browser.find_element(By.LINK_TEXT, "打印催报单").click)
     assert "催报单" in browser.find_element(By.TAG_NAME, "h1").text
     rows = browser.find_elements(By.CSS_SELECTOR, "table.print tr")
     assert len(rows) > 1
