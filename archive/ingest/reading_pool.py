@@ -15,6 +15,7 @@ from typing import Any, Callable, Generic, TypeVar
 
 from pebble import ProcessExpired, ProcessPool
 from common.messages import _
+from common.workers import worker_context
 
 WORKER_MEMORY = 3 << 30    # bytes a worker may map; a bomb that slips past checks hits this
 
@@ -36,7 +37,7 @@ class ReadingPool(Generic[Key]):
     def __init__(self, workers: int, reader: Reader, timeout: float,
                  failed: Callable[[str, str], Any]) -> None:
         self.reader, self.timeout, self.failed = reader, timeout, failed
-        self._pool = ProcessPool(max_workers=workers, initializer=_limit_worker_memory)
+        self._pool = ProcessPool(max_workers=workers, initializer=_limit_worker_memory, context=worker_context())
         self._in_flight: deque[tuple[Key, str, Any]] = deque()
 
     def submit(self, key: Key, path: Path, name: str) -> None:

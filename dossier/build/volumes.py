@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import multiprocessing
 import os
 import re
 import sqlite3
@@ -34,6 +33,7 @@ from dossier.build.volume_pdf import PdfLayout, assemble, layout, matter_docx
 from dossier.build.plan import FORMAT_VERSION, PlannedDoc, VolumePlan, plan_volumes
 from common.files import atomic_path, atomic_write, remove_stale_temporaries
 from common.messages import _
+from common.workers import worker_context
 
 MANIFEST = ".dossier-build.json"
 FORMATS = ("docx", "pdf")
@@ -242,9 +242,7 @@ def _render_docx(items: list[_Item], catalog_path: Path, source: _Source,
         return
     # The largest volumes go first, so that no worker is left alone with a large one at the end.
     largest_first = sorted(items, key=lambda item: -len(item[0].documents))
-    # Workers start from a fresh interpreter (forkserver), not a fork of this process: a caller
-    # that has just ingested holds hundreds of MiB that forked workers would count as their own.
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"), initializer=_start_docx_worker,
+    with ProcessPoolExecutor(workers, mp_context=worker_context(), initializer=_start_docx_worker,
                              initargs=(catalog_path, source.store, source.converter)) as pool:
         futures = {pool.submit(_docx_in_worker, item[0], item[1]): item for item in largest_first}
         try:
