@@ -9,7 +9,7 @@ from pathlib import Path
 
 import tomli_w
 
-from common.errors import NoWorkspace, WorkspaceError
+from common.errors import os_reason, NoWorkspace, WorkspaceError
 from common.files import atomic_write
 from common.messages import _
 
@@ -93,52 +93,89 @@ class Workspace:
         return self.config.aliases.get(name, name)
 
 
+# Every setting dossier.toml may hold, by table: a misspelt key is said, never silently ignored.
+KNOWN_SETTINGS: dict[str, set[str] | None] = {
+    "system": None, "assessment_year": None, "deadline": None,
+    "required_years": set(DEFAULT_REQUIRED_YEARS), "departments": {"aliases"}, "ingest": {"max_file_mb"},
+    "build": {"fonds", "retention", "compiler", "checker"}, "search": {"engine"}, "ocr": {"engine", "low_confidence"},
+}
+
+
 def _parse_config(path: Path) -> Config:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise WorkspaceError(_("无法读取 {path}：{why}").format(path=path, why=exc.strerror or exc)) from exc
+    except UnicodeDecodeError:
+        raise WorkspaceError(_("{path} 不是 UTF-8 编码的文本：请用文本编辑器另存为 UTF-8").format(path=path)) from None
+    except OSError as exc:
+        raise WorkspaceError(_("无法读取 {path}：{why}").format(path=path, why=os_reason(exc))) from exc
     except tomllib.TOMLDecodeError as exc:
         raise WorkspaceError(_("{path} 不是有效的 TOML（{exc}）：请改正这个文件").format(path=path, exc=exc)) from exc
+    _check_known(path, raw)
     cfg = Config()
-    cfg.system = str(raw.get("system", cfg.system))
-    try:
-        cfg.assessment_year = int(raw.get("assessment_year", cfg.assessment_year))
-    except (TypeError, ValueError):
-        raise WorkspaceError(_("{path}：assessment_year 必须是年份，例如 2026").format(path=path)) from None
-    deadline = raw.get("deadline")
-    if isinstance(deadline, str):
-        try:
-            deadline = dt.date.fromisoformat(deadline)
-        except ValueError:
-            raise WorkspaceError(_("{path}：deadline 必须是日期，例如 2026-05-26").format(path=path)) from None
-    if deadline is not None and not isinstance(deadline, dt.date):
-        raise WorkspaceError(_("{path}：deadline 必须是日期，例如 2026-05-26").format(path=path))
-    cfg.deadline = deadline
-    years = raw.get("required_years", {})
-    for kind in DEFAULT_REQUIRED_YEARS:
-        if kind in years:
-            value = years[kind]
-            if not isinstance(value, int) or value < 1:
-                raise WorkspaceError(_("{path}：required_years.{kind} 必须是不小于 1 的整数").format(path=path, kind=kind))
-            cfg.required_years[kind] = value
-    aliases = raw.get("departments", {}).get("aliases", {})
-    if not isinstance(aliases, dict):
-        raise WorkspaceError(_("{path}：[departments.aliases] 必须是“别名 = \"规范名称\"”的表").format(path=path))
+    cfg.system = _text(path, raw, "system", cfg.system)
+    year = raw.get("assessment_year", cfg.assessment_year)
+    if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
+        raise WorkspaceError(_("{path}：assessment_year 必须是年份，例如 2026").format(path=path))
+    cfg.assessment_year = year
+    cfg.deadline = _deadline(path, raw.get("deadline"))
+    years = _table(path, raw, "required_years")
+    for kind, value in years.items():
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 20:
+            raise WorkspaceError(_("{path}：required_years.{kind} 必须是 1–20 之间的整数").format(path=path, kind=kind))
+        cfg.required_years[kind] = value
+    aliases = _table(path, _table(path, raw, "departments"), "aliases")
     cfg.aliases = {str(k).strip(): str(v).strip() for k, v in aliases.items()}
-    cfg.max_file_mb = int(raw.get("ingest", {}).get("max_file_mb", cfg.max_file_mb))
-    build = raw.get("build", {})
-    if not isinstance(build, dict):
-        raise WorkspaceError(_("{path}：[build] 必须是一个表（fonds、retention、compiler、checker）").format(path=path))
-    cfg.build = {str(k): str(v).strip() for k, v in build.items()}
-    search = raw.get("search", {})
-    engine = search.get("engine", DEFAULT_ENGINE) if isinstance(search, dict) else None
+    size = _table(path, raw, "ingest").get("max_file_mb", cfg.max_file_mb)
+    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+        raise WorkspaceError(_("{path}：[ingest] max_file_mb 必须是正整数（兆字节），例如 200").format(path=path))
+    cfg.max_file_mb = size
+    cfg.build = {str(k): str(v).strip() for k, v in _table(path, raw, "build").items()}
+    engine = _table(path, raw, "search").get("engine", DEFAULT_ENGINE)
     if engine not in SEARCH_ENGINES:
         raise WorkspaceError(_("{path}：[search] engine 只能是 {engines}（改好后运行 dossier reindex）").format(
             path=path, engines="、".join(SEARCH_ENGINES)))
     cfg.engine = engine
     cfg.ocr_engine, cfg.ocr_low_confidence = _ocr_settings(path, raw.get("ocr", {}))
     return cfg
+
+
+def _check_known(path: Path, raw: dict) -> None:
+    for key, value in raw.items():
+        if key not in KNOWN_SETTINGS:
+            raise WorkspaceError(_("{path}：不认识的设置项 {key}：请检查拼写（可用的有：{known}）").format(
+                path=path, key=key, known="、".join(KNOWN_SETTINGS)))
+        inner = KNOWN_SETTINGS[key]
+        if inner is not None and isinstance(value, dict) and key != "departments":
+            for sub in value:
+                if sub not in inner:
+                    raise WorkspaceError(_("{path}：[{table}] 中不认识的设置项 {key}：请检查拼写（可用的有：{known}）").format(
+                        path=path, table=key, key=sub, known="、".join(sorted(inner))))
+
+
+def _table(path: Path, raw: dict, name: str) -> dict:
+    value = raw.get(name, {})
+    if not isinstance(value, dict):
+        raise WorkspaceError(_("{path}：{name} 必须是一个表（[{name}] 下面写“名称 = 值”）").format(path=path, name=name))
+    return value
+
+
+def _text(path: Path, raw: dict, name: str, default: str) -> str:
+    value = raw.get(name, default)
+    if not isinstance(value, str) or not value.strip():
+        raise WorkspaceError(_("{path}：{name} 必须是加引号的文字，例如 {name} = \"{default}\"").format(
+            path=path, name=name, default=default))
+    return value.strip()
+
+
+def _deadline(path: Path, value: object) -> dt.date | None:
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            value = False
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    raise WorkspaceError(_("{path}：deadline 必须是日期，例如 2026-05-26").format(path=path))
 
 
 def _ocr_settings(path: Path, ocr: object) -> tuple[str, float]:

@@ -177,7 +177,10 @@ def verify(ctx, deep: bool) -> None:
 @main.command(help=_("""按目录数据库重建全文索引。"""))
 @click.pass_context
 def reindex(ctx) -> None:
-    say(_("已重建索引：{n} 份文件").format(n=ops.reindex(_ws(ctx), on_wait=err.print)))
+    count, unrepaired = ops.reindex(_ws(ctx), on_wait=err.print)
+    say(_("已重建索引：{n} 份文件").format(n=count))
+    if unrepaired:
+        raise DossierError(_("重建索引修复不了 {n} 处问题：{problems}").format(n=len(unrepaired), problems="；".join(unrepaired)))
 
 
 @main.command(help=_("""为每个有材料的指标（或给出的 CODE）装订一卷卷宗（.docx 和 .pdf），并生成总目录

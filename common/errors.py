@@ -97,3 +97,33 @@ def is_disk_full(exc: BaseException) -> bool:
     if isinstance(exc, OSError):
         return exc.errno in (errno.ENOSPC, errno.EDQUOT)
     return "disk is full" in str(exc)          # SQLite's SQLITE_FULL
+
+
+# The operating system's reasons, in the words an office worker reads (strerror is English).
+_OS_REASONS = {
+    errno.EACCES: _("没有权限"),
+    errno.EPERM: _("操作不被允许（文件或文件夹被锁定或只读）"),
+    errno.EROFS: _("所在磁盘是只读的"),
+    errno.ENOENT: _("文件或文件夹不存在"),
+    errno.ENOTDIR: _("路径中有一个同名的文件挡住了文件夹"),
+    errno.EEXIST: _("已有一个同名的文件"),
+    errno.EISDIR: _("这是一个文件夹，不是文件"),
+    errno.ENAMETOOLONG: _("文件名太长"),
+    errno.EIO: _("磁盘读写出错"),
+    errno.EBUSY: _("文件正被其他程序占用"),
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why an operating-system call failed, in Chinese where we know the case."""
+    return _OS_REASONS.get(exc.errno, exc.strerror or str(exc))
+
+
+class FileAccessError(DossierError):
+    """A file or folder the command needs cannot be read or written (permissions, a file in the
+    way, a read-only disk): said with the path, in one line."""
+
+    def __init__(self, exc: OSError) -> None:
+        self.path = exc.filename
+        super().__init__(_("无法读写 {path}：{reason}；请检查这个路径和它的权限后重试").format(
+            path=exc.filename or "", reason=os_reason(exc)))

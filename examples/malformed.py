@@ -66,15 +66,18 @@ def _deflate_zeros(size: int) -> tuple[bytes, int]:
     return first + repeat * (blocks - 1) + tail, crc
 
 
-def _write_zip_with_bomb(path: Path, small: dict[str, bytes], bomb_name: str, bomb_size: int) -> None:
-    """A zip holding `small` parts stored as-is and one deflated part of `bomb_size` zeros.
+def write_zip_with_bombs(path: Path, small: dict[str, bytes], bombs: dict[str, int]) -> None:
+    """A zip holding `small` parts stored as-is and, for each of `bombs`, a deflated part of that
+    many zeros.
 
     Written by hand because zipfile cannot take pre-compressed data; sizes stay below 4 GiB,
     so no zip64 records are needed.
     """
-    packed, crc = _deflate_zeros(bomb_size)
     members = [(name, data, zlib.crc32(data), 0, data, len(data)) for name, data in small.items()]
-    members.append((bomb_name, None, crc, 8, packed, bomb_size))
+    packed_by_size: dict[int, tuple[bytes, int]] = {}
+    for bomb_name, bomb_size in bombs.items():
+        packed, crc = packed_by_size.setdefault(bomb_size, _deflate_zeros(bomb_size))
+        members.append((bomb_name, None, crc, 8, packed, bomb_size))
     out, central = bytearray(), bytearray()
     for name, _, crc32, method, payload, size in members:
         raw = name.encode("utf-8")
@@ -97,7 +100,7 @@ _CONTENT_TYPES = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 def _docx_bomb(path: Path) -> None:
     override = (b'<Override PartName="/word/document.xml" ContentType="application/'
                 b'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>')
-    _write_zip_with_bomb(path, {"[Content_Types].xml": _CONTENT_TYPES % override}, "word/document.xml", BOMB_BYTES)
+    write_zip_with_bombs(path, {"[Content_Types].xml": _CONTENT_TYPES % override}, {"word/document.xml": BOMB_BYTES})
 
 
 def _xlsx_bomb(path: Path) -> None:
@@ -105,8 +108,8 @@ def _xlsx_bomb(path: Path) -> None:
                 b'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>')
     workbook = (b'<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
                 b'<sheets><sheet name="Sheet1" sheetId="1"/></sheets></workbook>')
-    _write_zip_with_bomb(path, {"[Content_Types].xml": _CONTENT_TYPES % override, "xl/workbook.xml": workbook},
-                         "xl/worksheets/sheet1.xml", BOMB_BYTES)
+    write_zip_with_bombs(path, {"[Content_Types].xml": _CONTENT_TYPES % override, "xl/workbook.xml": workbook},
+                         {"xl/worksheets/sheet1.xml": BOMB_BYTES})
 
 
 def _rezip(source: bytes, replace: dict[str, bytes | None]) -> bytes:

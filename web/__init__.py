@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import ipaddress
 
-from common.errors import DossierError
+from common.errors import os_reason, DossierError
 from common.messages import _
 from dossier import operations as ops
 from web.app import create_app
@@ -59,4 +59,4 @@ def _check_port(host: str, port: int) -> None:
                 raise ServeError(_("端口 {port} 已被占用（也许工作台已在运行）：换一个端口，如 --port {other}").format(
                     port=port, other=port + 1)) from exc
             raise ServeError(_("无法在 {host}:{port} 上启动：{why}（检查 --host 是否是本机的地址）").format(
-                host=host, port=port, why=exc.strerror or exc)) from exc
+                host=host, port=port, why=os_reason(exc))) from exc

@@ -11,7 +11,8 @@ from common.errors import DocumentNotFound
 def resolve_doc(conn: sqlite3.Connection, ref: str) -> int:
     """A document id, or a unique prefix (≥ 4 characters) of its sha256."""
     ref = ref.strip().lower()
-    if ref.isdigit() and conn.execute("SELECT 1 FROM documents WHERE id = ?", (int(ref),)).fetchone():
+    # An id is an SQLite integer: more than 18 digits (or digits of other scripts) is none.
+    if ref.isascii() and ref.isdigit() and len(ref) <= 18 and conn.execute("SELECT 1 FROM documents WHERE id = ?", (int(ref),)).fetchone():
         return int(ref)
     if len(ref) >= 4 and all(c in "0123456789abcdef" for c in ref):
         rows = conn.execute("SELECT id FROM documents WHERE sha256 LIKE ? LIMIT 3", (ref + "%",)).fetchall()

@@ -41,9 +41,9 @@ def unindexed_ids(conn: sqlite3.Connection) -> list[int]:
 
 
 def known_source(conn: sqlite3.Connection, path: str) -> sqlite3.Row | None:
-    """(doc_id, size, mtime_ns, status) of a path ingested before, or None."""
+    """(doc_id, size, mtime_ns, status, sha256) of a path ingested before, or None."""
     return conn.execute(
-        "SELECT s.doc_id, s.size, s.mtime_ns, d.status FROM sources s JOIN documents d ON d.id = s.doc_id WHERE s.path = ?",
+        "SELECT s.doc_id, s.size, s.mtime_ns, d.status, d.sha256 FROM sources s JOIN documents d ON d.id = s.doc_id WHERE s.path = ?",
         (path,)).fetchone()
 
 

@@ -5,9 +5,11 @@ import re
 import zipfile
 from pathlib import Path
 
-import docx
 from docx.document import Document
+from docx.opc.part import PartFactory
 from docx.oxml.ns import qn
+from docx.package import Package
+from docx.parts.document import DocumentPart
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
@@ -16,6 +18,12 @@ from archive.extract.base import Extracted, check_zip_container, extractor
 from common.messages import _
 
 _PAGE_BREAK = "\f"
+# Macro-enabled documents and templates (.docm, .dotx, .dotm) hold the same body as a .docx; python-docx
+# knows their part but refuses them by content type. Their macros are never run: we only read text.
+for _content_type in ("application/vnd.ms-word.document.macroEnabled.main+xml",
+                      "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+                      "application/vnd.ms-word.template.macroEnabledTemplate.main+xml"):
+    PartFactory.part_type_for.setdefault(_content_type, DocumentPart)
 
 
 def _paragraph_text(paragraph: Paragraph) -> str:
@@ -78,7 +86,7 @@ def _header_footer_lines(document: Document) -> list[str]:
 def extract_docx(path: Path, fmt: str = "docx") -> Extracted:
     check_zip_container(path)
     try:
-        document = docx.Document(str(path))
+        document = Package.open(str(path)).main_document_part.document
     except KeyError as exc:
         raise ExtractionError(_("Word 文件不完整：缺少必需的部分（{exc}）").format(exc=exc)) from exc
     except Exception as exc:  # python-docx raises many types on damaged packages

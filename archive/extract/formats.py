@@ -6,6 +6,8 @@ from pathlib import Path
 
 import olefile
 
+from archive.extract.encodings import looks_like_text
+
 # Formats the extractors know; "unknown" means none of them.
 TEXT_FORMATS = {"txt", "csv"}
 IMAGE_SIGNATURES = {
@@ -17,6 +19,9 @@ IMAGE_SIGNATURES = {
     b"GIF89a": "gif",
     b"BM": "bmp",
 }
+
+# The brands an ISO media file names after "ftyp" when it is a HEIF/HEIC photo (iPhones, many Androids).
+HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
 
 
 def _zip_format(path: Path) -> str:
@@ -85,25 +90,12 @@ def detect_format(path: Path, head: bytes, name: str | None = None) -> str:
             if kind == "bmp" and len(head) < 26:
                 break
             return f"image:{kind}"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image:webp"
+    if head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS:
+        return "image:heic"
     if _looks_like_html(head):
         return "html"
-    if _is_probably_text(head):
+    if looks_like_text(head):
         return "csv" if suffix == ".csv" else "txt"
     return "unknown"
-
-
-def _is_probably_text(head: bytes) -> bool:
-    if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        return True
-    if b"\x00" in head:
-        return False
-    sample = head[:8192]
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            sample.decode(encoding)
-            return True
-        except UnicodeDecodeError as exc:
-            # A multi-byte character cut at the end of the sample is not a reason to refuse.
-            if exc.start >= len(sample) - 4:
-                return True
-    return False

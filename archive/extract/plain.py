@@ -1,10 +1,4 @@
-"""Plain text and HTML: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 or Big5.
-
-Charset guessing is wrong on short Chinese text, so we try the encodings Chinese offices
-actually produce, strictly, and refuse rather than index mojibake. Big5 (traditional
-characters, reposted from Taiwan or Hong Kong) also decodes as GB18030, into rare characters:
-a text whose characters are mostly outside GB2312 as GB18030 but decode as Big5 is Big5.
-"""
+"""Plain text and HTML, in the encodings `encodings.py` knows."""
 from __future__ import annotations
 
 import html
@@ -14,42 +8,17 @@ from pathlib import Path
 
 from common.errors import ExtractionError
 from archive.extract.base import Extracted, cap_pages, extractor
+from archive.extract.encodings import decode_text as decode_bytes
 from common.messages import _
 
 MAX_TEXT_FILE_BYTES = 200 << 20
 
 
 def decode_text(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return _as_big5(data, text) if encoding == "gb18030" else text
-    raise ExtractionError(_("文本既不是 UTF-8 也不是 GB18030/GBK 编码：请另存为 UTF-8 后再收录"))
-
-
-def _outside_gb2312(char: str) -> bool:
-    try:
-        char.encode("gb2312")
-        return False
-    except UnicodeEncodeError:
-        return True
-
-
-def _as_big5(data: bytes, as_gb: str) -> str:
-    """`data` decoded as Big5 (cp950) when its GB18030 reading is mostly rare characters."""
-    wide = [c for c in as_gb if ord(c) > 0x7F]
-    if not wide or sum(map(_outside_gb2312, wide)) < 0.2 * len(wide):
-        return as_gb
-    try:
-        return data.decode("cp950")
-    except UnicodeDecodeError:
-        return as_gb
+    text = decode_bytes(data)
+    if text is None:
+        raise ExtractionError(_("文本既不是 UTF-8、UTF-16 也不是 GB18030/GBK 编码：请另存为 UTF-8 后再收录"))
+    return text
 
 
 def _read(path: Path) -> bytes:
@@ -62,6 +31,8 @@ def _read(path: Path) -> bytes:
 @extractor("txt", "csv")
 def extract_text_file(path: Path, fmt: str) -> Extracted:
     text = decode_text(_read(path))
+    if not text.strip():
+        raise ExtractionError(_("文本文件里只有空白，没有文字：请向报送部门要有内容的文件"))
     notes: list[str] = []
     pages = cap_pages(text.split("\f"), notes)
     table_ratio = 1.0 if fmt == "csv" else 0.0

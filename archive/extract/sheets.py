@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Iterator, Sequence
 
 import openpyxl
 import xlrd
@@ -33,22 +35,62 @@ def sheet_title(page: str) -> str | None:
     return None
 
 
-def _rows_to_page(name: str, rows, budget: int) -> tuple[str, bool]:
-    """One sheet as tab-separated lines under its name; stops at the character budget."""
+# What one workbook may cost: a million-row or 16,384-column sheet is read up to here and noted,
+# so that it never holds a batch (or a worker's memory) hostage.
+MAX_ROWS = 20_000
+MAX_CELLS = 1_000_000
+
+
+@dataclass
+class _Budget:
+    chars: int = MAX_TEXT_CHARS
+    rows: int = MAX_ROWS
+    cells: int = MAX_CELLS
+
+
+def _rows_to_page(name: str, rows: Iterable[Sequence[object]], budget: _Budget) -> tuple[str, str | None]:
+    """One sheet as tab-separated lines under its name, and a note when a limit stopped it."""
     lines = [name]
-    used = len(name)
+    budget.chars -= len(name)
     for row in rows:
+        if budget.rows <= 0:
+            return "\n".join(lines), _("表格过大，只读取了前 {n:,} 行（工作表 {sheet}）").format(n=MAX_ROWS, sheet=name)
+        if budget.cells < len(row):
+            return "\n".join(lines), _("表格过大，只读取了前 {n:,} 个单元格（工作表 {sheet}）").format(n=MAX_CELLS, sheet=name)
+        budget.rows -= 1
+        budget.cells -= len(row)
         cells = [_cell_text(v) for v in row]
         while cells and not cells[-1]:
             cells.pop()
         if not cells:
             continue
         line = "\t".join(cells)
-        used += len(line) + 1
-        if used > budget:
-            return "\n".join(lines), True
+        budget.chars -= len(line) + 1
+        if budget.chars < 0:
+            return "\n".join(lines), _("内容过长，只保留了前 {n:,} 个字符（工作表 {sheet}）").format(n=MAX_TEXT_CHARS, sheet=name)
         lines.append(line)
-    return "\n".join(lines), False
+    return "\n".join(lines), None
+
+
+def _read_sheets(sheets: Iterable[tuple[str, Iterable[Sequence[object]]]]) -> tuple[list[str], list[str]]:
+    """Pages (one a sheet) and notes, up to the workbook's budget."""
+    pages: list[str] = []
+    budget = _Budget()
+    for name, rows in sheets:
+        page, cut = _rows_to_page(name, rows, budget)
+        pages.append(page)
+        if cut:
+            return pages, [cut]
+    return pages, []
+
+
+def _xlsx_sheets(book) -> Iterator[tuple[str, Iterable[Sequence[object]]]]:
+    for sheet in book.worksheets:
+        if hasattr(sheet, "reset_dimensions"):
+            # The stored dimension can lie (A1:XFD1048576): read the cells that are there, not a
+            # grid padded out to it.
+            sheet.reset_dimensions()
+        yield sheet.title, sheet.iter_rows(values_only=True)
 
 
 @extractor("xlsx")
@@ -62,17 +104,8 @@ def extract_xlsx(path: Path, fmt: str = "xlsx") -> Extracted:
     except Exception as exc:  # openpyxl raises many types on damaged packages
         handle.close()
         raise ExtractionError(_("Excel 文件无法打开（{kind}：{exc}）").format(kind=type(exc).__name__, exc=exc)) from exc
-    pages: list[str] = []
-    notes: list[str] = []
-    budget = MAX_TEXT_CHARS
     try:
-        for sheet in book.worksheets:
-            page, cut = _rows_to_page(sheet.title, sheet.iter_rows(values_only=True), budget)
-            pages.append(page)
-            budget -= len(page)
-            if cut:
-                notes.append(_("内容过长，只保留了前 {n:,} 个字符（工作表 {sheet}）").format(n=MAX_TEXT_CHARS, sheet=sheet.title))
-                break
+        pages, notes = _read_sheets(_xlsx_sheets(book))
         title = (book.properties.title or "").strip() or (sheet_title(pages[0]) if pages else None)
     except Exception as exc:  # damaged sheet XML surfaces only while streaming rows
         raise ExtractionError(_("Excel 文件已损坏（{kind}：{exc}）").format(kind=type(exc).__name__, exc=exc)) from exc
@@ -89,19 +122,13 @@ def extract_xls(path: Path, fmt: str = "xls") -> Extracted:
         book = xlrd.open_workbook(str(path), on_demand=True)
     except (xlrd.XLRDError, ValueError, IndexError, AssertionError, KeyError, OSError) as exc:
         raise ExtractionError(_("旧版 Excel（.xls）文件无法读取（{kind}：{exc}）").format(kind=type(exc).__name__, exc=exc)) from exc
-    pages: list[str] = []
-    notes: list[str] = []
-    budget = MAX_TEXT_CHARS
-    try:
+
+    def sheets() -> Iterator[tuple[str, Iterable[Sequence[object]]]]:
         for index in range(book.nsheets):
             sheet = book.sheet_by_index(index)
-            rows = (sheet.row_values(r) for r in range(sheet.nrows))
-            page, cut = _rows_to_page(sheet.name, rows, budget)
-            pages.append(page)
-            budget -= len(page)
-            if cut:
-                notes.append(_("内容过长，只保留了前 {n:,} 个字符（工作表 {sheet}）").format(n=MAX_TEXT_CHARS, sheet=sheet.name))
-                break
+            yield sheet.name, (sheet.row_values(r) for r in range(sheet.nrows))
+    try:
+        pages, notes = _read_sheets(sheets())
     except Exception as exc:
         raise ExtractionError(_(".xls 文件已损坏（{kind}：{exc}）").format(kind=type(exc).__name__, exc=exc)) from exc
     finally:

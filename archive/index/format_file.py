@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from common.errors import SearchError
+from common.errors import os_reason, SearchError
 from common.messages import _
 
 FORMAT_FILE = "dossier-index.json"
@@ -13,7 +13,7 @@ FORMAT_FILE = "dossier-index.json"
 def unreadable(folder: Path, exc: OSError) -> SearchError:
     """An error of the machine (permissions, I/O), not damage: nothing is rebuilt or deleted."""
     return SearchError(_("检索索引 {folder} 暂时无法读取（{why}）：请检查文件夹的权限和磁盘后重试；索引没有被改动").format(
-        folder=folder, why=exc.strerror or exc))
+        folder=folder, why=os_reason(exc)))
 
 
 def format_matches(folder: Path, expected: dict) -> bool:

@@ -23,7 +23,7 @@ from typing import Callable
 from archive.ocr import run_ocr
 from archive import catalogue
 from archive.catalogue import Transaction, connect
-from common.errors import is_disk_full
+from common.errors import os_reason, is_disk_full
 from archive.extract import EXTRACTOR_VERSION, DocumentRecord, extract_document, file_title
 from archive.faults import crash_point
 from archive.locking import workspace_lock
@@ -121,7 +121,7 @@ class Ingester:
     # -- the run -----------------------------------------------------------------------------
     def run(self, sources: list[Path], department: str | None) -> IngestSummary:
         self.recover()
-        candidates = list(walk_sources(sources))
+        candidates = list(walk_sources(sources, self.ws.root))
         self.progress.start(len(candidates), "ingest")
         pending: dict[str, _Pending] = {}
         window = IN_FLIGHT_PER_WORKER * self.worker_count
@@ -154,7 +154,9 @@ class Ingester:
             self._record_failure(cand, cand.problem, forced)
             return None
         known = catalogue.known_source(self.conn, cand.display)
-        if known and known["size"] == cand.size and known["mtime_ns"] == cand.mtime_ns:
+        # Unchanged and still in the store: nothing to do. An original lost from the store is taken
+        # again from its source, as `dossier verify` advises.
+        if known and known["size"] == cand.size and known["mtime_ns"] == cand.mtime_ns and self.store.has(known["sha256"]):
             self.summary.unchanged += 1
             self.summary.failed_before += known["status"] == "failed"
             return None
@@ -167,7 +169,7 @@ class Ingester:
         except OSError as exc:
             if is_disk_full(exc):
                 raise
-            self._record_failure(cand, _("无法读取该文件：{why}").format(why=exc.strerror or exc), forced)
+            self._record_failure(cand, _("无法读取该文件：{why}").format(why=os_reason(exc)), forced)
             return None
         crash_point("stored")
         row = catalogue.document_by_hash(self.conn, sha)

@@ -6,6 +6,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
+from common.errors import os_reason
 from common.messages import _
 
 # Files no department means to send: Office owner files, OS thumbnails and folder settings.
@@ -39,7 +40,7 @@ def _junk_reason(name: str) -> str | None:
     if name.lower() in _JUNK_NAMES:
         return _("系统文件，不是文件")
     if name.startswith("."):
-        return "hidden file"
+        return _("隐藏文件，未收录")
     return None
 
 
@@ -56,7 +57,7 @@ def _candidate(path: Path, department: str | None) -> Candidate:
         cand.problem = _("失效的链接：它指向的文件不存在") if os.path.islink(path) else _("读取文件夹时该文件消失了")
         return cand
     except OSError as exc:
-        cand.problem = f"cannot open: {exc.strerror or exc}"
+        cand.problem = _("无法打开该文件：{why}").format(why=os_reason(exc))
         return cand
     if not stat.S_ISREG(info.st_mode):
         cand.problem = _("不是普通文件（管道、设备或套接字）")
@@ -67,22 +68,50 @@ def _candidate(path: Path, department: str | None) -> Candidate:
     return cand
 
 
-def walk_sources(sources: list[Path]) -> Iterator[Candidate]:
-    """Every file under the given files and folders, sorted, each real folder visited once."""
+def walk_sources(sources: list[Path], workspace: Path | None = None) -> Iterator[Candidate]:
+    """Every file under the given files and folders, sorted, each real folder visited once; the
+    workspace's own folder (its catalogue, store and index) is never a source."""
+    own = os.path.realpath(workspace) if workspace is not None else None
     for source in sources:
         if not os.path.lexists(source):
             yield Candidate(path=source, display=display_path(os.path.abspath(source)), department=None,
                             problem=_("没有这个文件或文件夹"))
             continue
+        if own is not None and _within(os.path.realpath(source), own):
+            yield _own_folder(str(source), None)
+            continue
         if not os.path.isdir(source):
             yield _candidate(source, None)
             continue
-        yield from _walk_folder(source)
+        yield from _walk_folder(source, own)
 
 
-def _walk_folder(root: Path) -> Iterator[Candidate]:
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _own_folder(path: str, department: str | None) -> Candidate:
+    return Candidate(path=Path(path), display=display_path(os.path.abspath(path)), department=department,
+                     skip=_("这是 dossier 工作区自己的文件夹，不收录：请收录各部门报送材料所在的文件夹"))
+
+
+def _leaves(path: str, real_root: str) -> bool:
+    """A link whose target lies outside the folder being ingested: a department's folder must not
+    bring in files from elsewhere on this machine."""
+    if not os.path.islink(path):
+        return False
+    return not _within(os.path.realpath(path), real_root)
+
+
+def _outside_link(path: str, department: str | None) -> Candidate:
+    return Candidate(path=Path(path), display=display_path(os.path.abspath(path)), department=department,
+                     skip=_("指向来源文件夹之外的链接，未收录：如需收录，请直接收录它指向的文件或文件夹"))
+
+
+def _walk_folder(root: Path, own: str | None) -> Iterator[Candidate]:
     seen: set[tuple[int, int]] = set()
     errors: list[OSError] = []
+    real_root = os.path.realpath(root)
 
     def on_error(exc: OSError) -> None:
         errors.append(exc)
@@ -103,10 +132,19 @@ def _walk_folder(root: Path) -> Iterator[Candidate]:
         for name in hidden:
             yield Candidate(path=Path(folder) / name, display=display_path(os.path.abspath(os.path.join(folder, name))),
                             department=department, skip=_("隐藏或系统文件夹，未读取"))
-        dirs[:] = sorted(d for d in dirs if d not in hidden)
+        leaving = [d for d in dirs if d not in hidden and _leaves(os.path.join(folder, d), real_root)]
+        for name in leaving:
+            yield _outside_link(os.path.join(folder, name), department or display_path(name))
+        inside = [d for d in dirs if os.path.realpath(os.path.join(folder, d)) == own]
+        for name in inside:
+            yield _own_folder(os.path.join(folder, name), department or display_path(name))
+        dirs[:] = sorted(d for d in dirs if d not in hidden and d not in leaving and d not in inside)
         for name in sorted(files):
-            yield _candidate(Path(folder) / name, department)
+            if _leaves(os.path.join(folder, name), real_root):
+                yield _outside_link(os.path.join(folder, name), department)
+            else:
+                yield _candidate(Path(folder) / name, department)
         while errors:
             exc = errors.pop()
             yield Candidate(path=Path(exc.filename or folder), display=display_path(exc.filename or folder),
-                            department=department, problem=_("无法打开该文件夹：{why}").format(why=exc.strerror or exc))
+                            department=department, problem=_("无法打开该文件夹：{why}").format(why=os_reason(exc)))

@@ -82,10 +82,12 @@ def render_pdf_page(path: Path, page: int, dpi: int = RENDER_DPI) -> Image.Image
     if (reason := poppler_status()):
         raise OcrUnavailable(reason)
     sides = _page_inches(path)
+    size = ["-r", str(dpi)]
     if page <= len(sides) and sides[page - 1] * dpi > MAX_RENDER_PX:
-        dpi = max(36, int(MAX_RENDER_PX / sides[page - 1]))
+        # The long side scaled to the limit, however large the page claims to be.
+        size = ["-scale-to", str(MAX_RENDER_PX)]
     try:
-        result = subprocess.run(["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile", str(path)],
+        result = subprocess.run(["pdftoppm", *size, "-f", str(page), "-l", str(page), "-singlefile", str(path)],
                                 capture_output=True, timeout=RENDER_TIMEOUT, check=False)
     except subprocess.TimeoutExpired:
         raise OcrError(_("渲染第 {page} 页超过 {seconds} 秒").format(page=page, seconds=RENDER_TIMEOUT)) from None

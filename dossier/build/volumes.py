@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from archive import catalogue
-from common.errors import BuildError
+from common.errors import os_reason, BuildError
 from archive.store import Store
 from archive.workspace import Workspace
 
@@ -155,7 +155,7 @@ def build_volumes(ws: Workspace, conn: sqlite3.Connection, system: System, codes
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BuildError(_("无法创建输出文件夹 {folder}：{why}").format(folder=out_dir, why=exc.strerror or exc)) from exc
+        raise BuildError(_("无法创建输出文件夹 {folder}：{why}").format(folder=out_dir, why=os_reason(exc))) from exc
     remove_stale_temporaries(out_dir)
     plans, skipped = plan_volumes(conn, system, codes, missing)
     result = BuildResult(skipped=skipped)

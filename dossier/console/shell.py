@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from common.errors import DiskFull, DossierError, is_disk_full
+from common.errors import DiskFull, DossierError, FileAccessError, is_disk_full
 from common.messages import _
 from dossier.console import click_zh
 
@@ -28,10 +28,10 @@ class DossierGroup(click.Group):
         try:
             return super().invoke(ctx)
         except (DossierError, OSError, sqlite3.OperationalError) as exc:
+            if isinstance(exc, sqlite3.OperationalError) and not is_disk_full(exc):
+                raise
             if not isinstance(exc, DossierError):
-                if not is_disk_full(exc):
-                    raise
-                exc = DiskFull()
+                exc = DiskFull() if is_disk_full(exc) else FileAccessError(exc)
             # escape: a message may hold [brackets] (a TOML table, a file name) that are not markup
             err.print(f"[bold red]{_('错误：')}[/]{escape(str(exc))}", markup=True, highlight=False)
             sys.exit(1)

@@ -101,11 +101,15 @@ def verify(ws: Workspace, *, deep: bool = False) -> VerifyReport:
             backend.close()
 
 
-def reindex(ws: Workspace, on_wait: Callable[[str], None] | None = None) -> int:
-    """Rebuild the index from the catalogue; returns how many documents it holds."""
+def reindex(ws: Workspace, on_wait: Callable[[str], None] | None = None) -> tuple[int, list[str]]:
+    """Rebuild the index from the catalogue; returns how many documents it holds and what damage
+    an index rebuild cannot repair (originals missing from the store, a damaged catalogue)."""
     with workspace_lock(ws.lock_path, "reindex", on_wait=on_wait), connection(ws) as conn:
         backend = open_index(ws)
         try:
-            return rebuild_index(conn, backend)
+            count = rebuild_index(conn, backend)
+            return count, run_verify(conn, Store(ws.store_dir), backend).problems
         finally:
             backend.close()
+
+

@@ -21,7 +21,7 @@ from typing import Any, Sequence
 import yaml
 from jsonschema import Draft202012Validator
 
-from common.errors import IndicatorSystemError
+from common.errors import os_reason, IndicatorSystemError
 from schemas import SCHEMAS_DIR
 from common.messages import _
 
@@ -251,7 +251,7 @@ def read_system_data(path: Path) -> tuple[Any, list[str]]:
     except UnicodeDecodeError:
         return None, [_("{path}: 文件不是 UTF-8 编码，请另存为 UTF-8 后再试").format(path=path)]
     except OSError as exc:
-        return None, [_("{path}: 无法读取文件（{why}）").format(path=path, why=exc.strerror or exc)]
+        return None, [_("{path}: 无法读取文件（{why}）").format(path=path, why=os_reason(exc))]
     if path.suffix.lower() == ".json":
         try:
             return json.loads(text), []
