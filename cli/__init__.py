@@ -58,11 +58,18 @@ def init(directory: str, system_id: str, assessment_year: int | None, deadline: 
         + (_("，截止 {deadline}").format(deadline=cfg.deadline) if cfg.deadline else "") + "）")
 
 
+def no_empty_paths(ctx, param, values: tuple[str, ...]) -> tuple[Path, ...]:
+    # An empty argument ("" from a script's unset variable) would otherwise mean the current folder.
+    if any(not value.strip() for value in values):
+        raise click.BadParameter(_("路径是空的：请给出要收录的文件或文件夹"))
+    return tuple(Path(value) for value in values)
+
+
 @main.command(help=_("""收录文件和文件夹（任意层级，中文名）。
 
     相同内容只存一份；未变的文件不再读取；读不了的文件记为失败并注明原因，其余照常进行。
     """))
-@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(), callback=no_empty_paths)
 @click.option("--department", help=_("所有文件都记为这个部门（默认：每个 SRC 下的第一级文件夹名）。"))
 @click.option("--workers", type=click.IntRange(1, 64), help=_("提取文字的进程数（默认：每个处理器核心一个）。"))
 @click.option("--ocr", type=click.Choice(["auto", "off", "force"]), default="auto", show_default=True,

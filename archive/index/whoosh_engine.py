@@ -183,6 +183,8 @@ class WhooshBackend:
             parsed = self._parser().parse(text)
         except QueryParserError as exc:
             raise SearchError(_("无法理解检索式“{query}”（{exc}）：检查括号和引号是否成对").format(query=text, exc=exc)) from exc
+        except (IndexError, AttributeError, TypeError) as exc:   # whoosh's parser trips on some operator runs (NOT NOT x)
+            raise SearchError(_("无法理解检索式“{query}”：检查 AND、OR、NOT 是否连用，括号和引号是否成对").format(query=text)) from exc
         return use_exact_phrases(_widen_single_characters(parsed))
 
     def search(self, query: str) -> list[EngineHit]:

@@ -14,6 +14,7 @@ from docx.shared import Mm, Pt
 from dossier.build import fonts as fonts
 from dossier.systems import EVIDENCE_LABELS
 from common.files import atomic_write
+from common.sheets import append_row
 
 INDEX_STEM = "总目录"
 COLUMNS = ("序号", "指标编号", "指标名称", "牵头单位", "文件件数", "页数", "统计数据缺少年度", "活动材料缺少年度", "卷宗文件")
@@ -53,13 +54,13 @@ def index_xlsx(rows: list[IndexRow], system_name: str, compiled: dt.date) -> byt
     book = Workbook()
     sheet = book.active
     sheet.title = INDEX_STEM
-    sheet.append([f"{system_name} 测评材料总目录"])
+    append_row(sheet, [f"{system_name} 测评材料总目录"])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
     sheet["A1"].font = Font(name=fonts.TITLE, size=16)
     sheet["A1"].alignment = Alignment(horizontal="center")
-    sheet.append(list(COLUMNS))
+    append_row(sheet, COLUMNS)
     for n, row in enumerate(rows, start=1):
-        sheet.append(row.values(n))
+        append_row(sheet, row.values(n))
     thin = Side(style="thin")
     for row in sheet.iter_rows(min_row=2):
         for cell in row:

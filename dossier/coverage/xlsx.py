@@ -9,6 +9,7 @@ from openpyxl.utils import get_column_letter
 
 from dossier.coverage.report import CoverageReport
 from common.files import atomic_path
+from common.sheets import put_text
 
 KIND_LABEL = {"statistics": "统计数据", "activity": "活动材料"}
 STATUS_LABEL = {"complete": "齐全", "partial": "部分缺失", "missing": "缺失"}
@@ -20,25 +21,18 @@ def _years(values: list[int]) -> str:
     return "、".join(map(str, values)) or "—"
 
 
-def _text(cell, value) -> None:
-    """Write a value; text stays text (a title starting with = + - @ must never become a formula)."""
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
-
-
 def _sheet(wb, title: str, headers: list[str], rows: list[list], widths: list[int], first: bool = False):
     ws = wb.active if first else wb.create_sheet()
     ws.title = title
     for col, header in enumerate(headers, start=1):
         cell = ws.cell(row=1, column=col)
-        _text(cell, header)
+        put_text(cell, header)
         cell.font, cell.fill = Font(bold=True), FILLS["header"]
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for r, row in enumerate(rows, start=2):
         for c, value in enumerate(row, start=1):
             cell = ws.cell(row=r, column=c)
-            _text(cell, value)
+            put_text(cell, value)
             cell.alignment = Alignment(vertical="top", wrap_text=True)
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
@@ -93,7 +87,7 @@ def _matrix(wb, report: CoverageReport) -> None:
     for offset, (mark, label) in enumerate((("present", "有：已有该年材料"), ("missing", "缺：应提供而未提供"),
                                              ("none", "空白：该年不要求"))):
         cell = ws.cell(row=legend + offset, column=2)
-        _text(cell, label)
+        put_text(cell, label)
         cell.fill = FILLS[mark]
 
 

@@ -21,6 +21,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from common.errors import IndicatorSystemError
 from common.files import atomic_path, atomic_write
+from common.sheets import append_row
 from dossier.systems.model import MATERIAL_REVIEW, EVIDENCE_LABELS, System, derive_keywords, normalize_code, parse_code, validate_data
 from common.messages import _
 
@@ -68,9 +69,9 @@ def export_system_xlsx(system: System, path: Path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "测评体系"
-    ws.append(HEADERS)
+    append_row(ws, HEADERS)
     for ind in system.indicators():
-        ws.append([_heading(ind.part_code, ind.part_name), _heading(ind.content_code, ind.content_name),
+        append_row(ws, [_heading(ind.part_code, ind.part_name), _heading(ind.content_code, ind.content_name),
                    ind.code, ind.name, ind.standard, "、".join(ind.methods), _evidence_text(ind.evidence),
                    "、".join(ind.keywords), ind.lead_department])
     for col, (header, width) in enumerate(zip(HEADERS, _WIDTHS), start=1):
@@ -83,9 +84,9 @@ def export_system_xlsx(system: System, path: Path) -> None:
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     info = wb.create_sheet(INFO_SHEET)
-    info.append(["项目", "内容"])
+    append_row(info, ["项目", "内容"])
     for label, key in INFO_ROWS:
-        info.append([label, str(getattr(system, key, None) or system.data.get(key) or "")])
+        append_row(info, [label, str(getattr(system, key, None) or system.data.get(key) or "")])
     info.column_dimensions["A"].width, info.column_dimensions["B"].width = 12, 60
     with atomic_path(Path(path)) as tmp:
         wb.save(tmp)
