@@ -2,6 +2,7 @@
 Every page and API call goes through dossier.operations, as the command line does."""
 from __future__ import annotations
 
+import json
 import logging
 import os
 import secrets
@@ -22,9 +23,10 @@ from common.errors import DocumentNotFound, DossierError, PreviewUnavailable, Wo
 from common.messages import _
 from dossier import operations as ops
 from web import api, pages
-from web.auth import BadToken, Forbidden, LoginLimiter, NotLoggedIn
+from web.auth import BadToken, Forbidden, LoginLimiter, NotLoggedIn, RevokedSessions
 from web.jobs import BuildJob
 from web.searchers import Searchers
+from web.forms import MAX_QUERY
 from web.present import FILTERS
 
 HERE = Path(__file__).parent
@@ -73,6 +75,51 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+MAX_BODY = 1 << 20            # a decision or a login is a few hundred bytes; nothing we take is near 1 MiB
+MAX_TARGET = 16 << 10         # path and query string
+
+
+class RequestLimits:
+    """Refuses, before any handler reads it, a body over MAX_BODY (413) or a URL over MAX_TARGET (414):
+    neither a huge form nor a huge query string is held in memory or parsed."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        if len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"") > MAX_TARGET:
+            return await _refuse(scope, send, 414, _("网址太长：请缩短检索式（最多 {n} 个字）后重试").format(n=MAX_QUERY))
+        declared = dict(scope.get("headers") or ()).get(b"content-length", b"0")
+        if not declared.isdigit() or int(declared) > MAX_BODY:
+            return await _refuse(scope, send, 413, _("提交的内容太大：请减少内容后重试"))
+        received = 0
+
+        async def counted():
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > MAX_BODY:     # a body sent in chunks without a length
+                raise BodyTooLarge()
+            return message
+        try:
+            await self.app(scope, counted, send)
+        except BodyTooLarge:
+            await _refuse(scope, send, 413, _("提交的内容太大：请减少内容后重试"))
+
+
+class BodyTooLarge(Exception):
+    """A body that passed MAX_BODY while it was being read."""
+
+
+async def _refuse(scope, send, status: int, message: str) -> None:
+    body = json.dumps({"error": message}, ensure_ascii=False).encode("utf-8")
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json; charset=utf-8"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
 def _templates() -> Jinja2Templates:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
@@ -84,7 +131,7 @@ def create_app(ws: ops.Workspace) -> Starlette:
     routes = [Route("/healthz", lambda request: PlainTextResponse("ok")),
               *pages.ROUTES, *api.ROUTES,
               Mount("/static", StaticFiles(directory=HERE / "static"), name="static")]
-    middleware = [Middleware(SecurityHeaders), Middleware(SessionMiddleware, secret_key=session_secret(ws), session_cookie="dossier_session",
+    middleware = [Middleware(SecurityHeaders), Middleware(RequestLimits), Middleware(SessionMiddleware, secret_key=session_secret(ws), session_cookie="dossier_session",
                              max_age=SESSION_HOURS * 3600, same_site="lax", https_only=False)]
     app = Starlette(routes=routes, middleware=middleware, exception_handlers={
         NotLoggedIn: _not_logged_in, Forbidden: _forbidden, BadToken: _bad_token, HTTPException: _http_error,
@@ -92,6 +139,7 @@ def create_app(ws: ops.Workspace) -> Starlette:
     app.state.ws = ws
     app.state.templates = _templates()
     app.state.login_limiter = LoginLimiter()
+    app.state.revoked = RevokedSessions(ws.cache_dir / "web-revoked", SESSION_HOURS * 3600)
     app.state.build_job = BuildJob(ws)
     app.state.searchers = Searchers(ws)
     return app

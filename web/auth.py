@@ -1,6 +1,7 @@
 """Who is asking: the session's user and role, logging in and out, the CSRF token, and the
-limit on failed logins. A session holds only the user's name; the role is read afresh from the
-catalogue on every request, so removing a user or changing a role takes effect at once."""
+limit on failed logins. A session holds only the user's name and a session id; the role is read
+afresh from the catalogue on every request, so removing a user or changing a role takes effect at
+once, and a logged-out session id is refused even when its signed cookie is replayed."""
 from __future__ import annotations
 
 import hmac
@@ -9,6 +10,7 @@ import threading
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass
+from pathlib import Path
 
 from starlette.requests import Request
 
@@ -41,8 +43,10 @@ class BadToken(Exception):
 
 
 def visitor(request: Request) -> Visitor | None:
-    name = request.session.get("user")
-    if not name:
+    name, sid = request.session.get("user"), request.session.get("sid")
+    if not name or not sid or request.app.state.revoked.has(sid):
+        if name:
+            request.session.clear()
         return None
     role = ops.users.user_role(request.app.state.ws, name)
     if role is None:               # removed since logging in
@@ -111,6 +115,42 @@ def log_in(request: Request, name: str, password: str) -> str | None:
         return _("用户名或密码不对：请重新输入（忘记密码请找管理员用 dossier user add 重设）")
     limiter.succeeded(key)
     request.session.clear()             # a new session on login: no fixation
-    request.session["user"] = name
+    request.session["user"], request.session["sid"] = name, secrets.token_urlsafe(24)
     csrf_token(request)
     return None
+
+
+def log_out(request: Request) -> None:
+    if request.session.get("sid"):
+        request.app.state.revoked.add(request.session["sid"])
+    request.session.clear()
+
+
+class RevokedSessions:
+    """Session ids logged out before their cookie expires. The cookie is signed, not stored, so a
+    copy of it would otherwise stay valid for the rest of its life; kept in a file so that the
+    refusal outlives a restart, each line dropped once the cookie it names has expired anyway."""
+
+    def __init__(self, path: Path, lifetime_s: float) -> None:
+        self.path, self.lifetime = path, lifetime_s
+        self._lock = threading.Lock()
+        now = time.time()
+        self._until: dict[str, float] = {}
+        try:
+            for line in path.read_text(encoding="ascii").splitlines():
+                sid, _, until = line.partition(" ")
+                if until.replace(".", "", 1).isdigit() and float(until) > now:
+                    self._until[sid] = float(until)
+        except (FileNotFoundError, UnicodeDecodeError):
+            pass
+
+    def has(self, sid: str) -> bool:
+        return sid in self._until
+
+    def add(self, sid: str) -> None:
+        until = time.time() + self.lifetime
+        with self._lock:
+            self._until[sid] = until
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(self.path, "a", encoding="ascii") as handle:
+                handle.write(f"{sid} {until:.0f}\n")

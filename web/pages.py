@@ -13,7 +13,7 @@ from starlette.routing import Route
 from common.errors import SearchError
 from common.messages import _
 from dossier import operations as ops
-from web.auth import Visitor, check_csrf, csrf_token, log_in, require, visitor
+from web.auth import Visitor, check_csrf, csrf_token, log_in, log_out, require, visitor
 from web.forms import KINDS, MAX_QUERY, PAGE_SIZE, decision_from_form, document_filter, exact_script, page_number
 
 
@@ -53,7 +53,7 @@ async def login(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     form = await request.form()
     check_csrf(request, str(form.get("csrf", "")))
-    request.session.clear()
+    log_out(request)
     return RedirectResponse("/login", status_code=303)
 
 

@@ -9,7 +9,7 @@ from openpyxl.utils import get_column_letter
 
 from dossier.coverage.report import CoverageReport
 from common.files import atomic_path
-from common.sheets import put_text
+from common.sheets import put_text, sheet_text
 
 KIND_LABEL = {"statistics": "统计数据", "activity": "活动材料"}
 STATUS_LABEL = {"complete": "齐全", "partial": "部分缺失", "missing": "缺失"}
@@ -97,7 +97,7 @@ def hit_list_workbook(query: str, rows: list[dict]) -> bytes:
     import io
 
     wb = Workbook()
-    wb.properties.title = f"检索结果 · {query}"
+    wb.properties.title = sheet_text(f"检索结果 · {query}")[:200]
     headers = ["编号", "标题", "文号", "部门", "年份", "类型", "指标", "来源文件"]
     body = [[d["id"], d["title"], d.get("doc_number") or "", d.get("department") or "", _years(d["years"]),
              KIND_LABEL.get(d.get("kind") or "", ""),

@@ -96,6 +96,8 @@ def _natural(code: str) -> list:
 def volume_file(ws: Workspace, name: str) -> Path:
     """A file of the volumes' folder by its bare name; anything else is not found."""
     folder = (ws.out_dir / "卷宗").resolve()
+    if "\x00" in name:
+        raise DocumentNotFound(name.replace("\x00", ""))
     path = (folder / name).resolve()
     if "/" in name or "\\" in name or name.startswith(".") or path.parent != folder or not path.is_file():
         raise DocumentNotFound(name)
