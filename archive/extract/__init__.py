@@ -31,8 +31,9 @@ _UNSUPPORTED = {
     "ppt": _("暂不支持 PowerPoint 文件：请另存为 PDF 后再收录"),
     "odf": _("暂不支持 OpenDocument 文件：请另存为 .docx 或 PDF 后再收录"),
     "zip": _("这是压缩包：请解压后收录其中的文件"),
-    "ole": _("无法识别的 Office 文件类型"),
-    "unknown": _("不支持的文件类型（不是文档、表格、PDF、文本或图片）"),
+    "office-encrypted": _("Office 文件设有打开密码，无法读取：请向报送部门要一份不加密的文件"),
+    "ole": _("无法识别的 Office 文件类型：请在 Office/WPS 中另存为 .docx、.xlsx 或 PDF 后再收录"),
+    "unknown": _("不支持的文件类型（不是文档、表格、PDF、文本或图片）：请另存为 PDF 后再收录"),
     "empty": _("文件是空的（0 字节）：请向报送部门要一份完整的文件"),
     "zip-broken": _("文件已损坏：无法读取其 zip 结构，请向报送部门要一份完好的文件"),
     "ole-broken": _("文件已损坏：无法读取其 Office 结构，请向报送部门要一份完好的文件"),
@@ -64,14 +65,14 @@ _EXPECTED_BY_SUFFIX = {".docx": "Word", ".doc": "Word", ".wps": "WPS", ".xlsx": 
 def _unknown_reason(name: str) -> str:
     expected = _EXPECTED_BY_SUFFIX.get(Path(name).suffix.lower())
     if expected:
-        return _("文件名像是 {expected} 文件，但内容不是任何已知格式（已损坏，或名不副实）").format(expected=expected)
+        return _("文件名像是 {expected} 文件，但内容不是任何已知格式（已损坏，或名不副实）：请向报送部门要一份完好的文件").format(expected=expected)
     return _UNSUPPORTED["unknown"]
 
 
 def _run_extractor(path: Path, fmt: str) -> Extracted:
     read = extractor_for(fmt)
     if read is None:
-        raise ExtractionError(_UNSUPPORTED.get(fmt, _("不支持的文件类型（{fmt}）").format(fmt=fmt)))
+        raise ExtractionError(_UNSUPPORTED.get(fmt, _("不支持的文件类型（{fmt}）：请另存为 PDF 后再收录").format(fmt=fmt)))
     return read(path, fmt)
 
 
@@ -96,10 +97,10 @@ def extract_document(path: Path, original_name: str) -> DocumentRecord:
                               title=fallback_title, error=str(exc))
     except MemoryError:
         return DocumentRecord(format=locals().get("fmt", "unknown"), status="failed", title=fallback_title,
-                              error=_("读取该文件所需的内存超过上限（文件已损坏或过大）"))
+                              error=_("读取该文件所需的内存超过上限（文件已损坏或过大）：请向报送部门要一份完好的文件，或拆分后再收录"))
     except RecursionError:
         return DocumentRecord(format=locals().get("fmt", "unknown"), status="failed", title=fallback_title,
-                              error=_("文件结构嵌套过深，无法读取（可能已损坏）"))
+                              error=_("文件结构嵌套过深，无法读取（可能已损坏）：请向报送部门要一份完好的文件"))
     return _record(extracted, fallback_title)
 
 

@@ -39,12 +39,12 @@ def check_zip_container(path: Path) -> None:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
     except zipfile.BadZipFile as exc:
-        raise ExtractionError(_("文件已损坏：无法读取其 zip 结构（{exc}）").format(exc=exc)) from exc
+        raise ExtractionError(_("文件已损坏：无法读取其 zip 结构（{exc}）：请向报送部门要一份完好的文件").format(exc=exc)) from exc
     total = sum(info.file_size for info in infos)
     packed = sum(info.compress_size for info in infos) or 1
     if total > MAX_UNZIPPED_BYTES or (total > BOMB_FLOOR and total / packed > MAX_ZIP_RATIO):
         raise ExtractionError(
-            _("已拒绝：文件会从 {packed:,.1f} MB 展开到 {total:,.0f} MB（压缩炸弹或已损坏的文件）").format(
+            _("已拒绝：文件会从 {packed:,.1f} MB 展开到 {total:,.0f} MB（压缩炸弹或已损坏的文件）：请向报送部门要一份正常的文件").format(
                 packed=packed / (1 << 20), total=total / (1 << 20))
         )
 

@@ -88,9 +88,9 @@ def extract_docx(path: Path, fmt: str = "docx") -> Extracted:
     try:
         document = Package.open(str(path)).main_document_part.document
     except KeyError as exc:
-        raise ExtractionError(_("Word 文件不完整：缺少必需的部分（{exc}）").format(exc=exc)) from exc
+        raise ExtractionError(_("Word 文件不完整：缺少必需的部分（{exc}）：请向报送部门要一份完好的文件").format(exc=exc)) from exc
     except Exception as exc:  # python-docx raises many types on damaged packages
-        raise ExtractionError(_("Word 文件无法打开（{kind}：{exc}）").format(kind=type(exc).__name__, exc=exc)) from exc
+        raise ExtractionError(_("Word 文件无法打开（{kind}）：请向报送部门要一份完好的文件，或另存为 PDF 后再收录").format(kind=type(exc).__name__)) from exc
     lines, table_chars = _body_blocks(document)
     extra = _header_footer_lines(document)
     body = "\n".join(lines)

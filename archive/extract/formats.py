@@ -52,6 +52,8 @@ def _ole_format(path: Path, suffix: str) -> str:
     except (OSError, ValueError, IndexError, TypeError) as exc:  # olefile raises a mix on junk
         del exc
         return "ole-broken"
+    if "EncryptedPackage" in streams:
+        return "office-encrypted"      # a .docx/.xlsx saved with an opening password
     if "WordDocument" in streams:
         return "wps" if suffix == ".wps" else "doc"
     if "Workbook" in streams or "Book" in streams:

@@ -40,10 +40,10 @@ def convert_with_soffice(path: Path, target: str, outdir: Path) -> Path:
         raise ExtractionError(_("未安装 LibreOffice，读取这种格式需要它：请运行 scripts/setup.sh 安装"))
     failure = run_soffice([path], target, outdir, timeout=SOFFICE_TIMEOUT)
     if failure == "timeout":
-        raise ExtractionError(_("LibreOffice 转换该文件超过 {seconds} 秒，已停止（文件可能已损坏）").format(seconds=SOFFICE_TIMEOUT))
+        raise ExtractionError(_("LibreOffice 转换该文件超过 {seconds} 秒，已停止（文件可能已损坏）：请另存为 .docx 或 PDF 后再收录").format(seconds=SOFFICE_TIMEOUT))
     produced = [p for p in outdir.iterdir() if p.is_file()]
     if failure is not None or not produced:
-        raise ExtractionError(_("LibreOffice 无法转换该文件（可能已损坏）") + (f"：{failure}" if failure else ""))
+        raise ExtractionError(_("LibreOffice 无法转换该文件（可能已损坏），请另存为 .docx 或 PDF 后再收录") + (f"：{failure}" if failure else ""))
     return produced[0]
 
 
@@ -64,5 +64,5 @@ def extract_legacy(path: Path, fmt: str) -> Extracted:
     if text is None:
         text = _soffice_text(path, fmt)
     if not text.strip():
-        raise ExtractionError(_("文件中没有文字"))
+        raise ExtractionError(_("文件中没有文字：请向报送部门确认文件是否完整"))
     return Extracted(format=fmt, pages=text.split("\f"))

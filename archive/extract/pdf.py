@@ -30,7 +30,7 @@ def _open(path: Path) -> PdfReader:
     try:
         reader = PdfReader(str(path), strict=False)
     except (PdfReadError, ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
-        raise _Damaged(_("PDF 已损坏，无法读取（{kind}：{exc}）").format(kind=type(exc).__name__, exc=exc)) from exc
+        raise _Damaged(_("PDF 已损坏，无法读取（{kind}）：请向报送部门要一份完好的文件").format(kind=type(exc).__name__)) from exc
     if reader.is_encrypted:
         # Many official PDFs are "encrypted" only to forbid editing: the empty password opens them.
         try:
@@ -47,7 +47,7 @@ def _page_list(reader: PdfReader) -> list:
     try:
         return list(reader.pages)
     except Exception as exc:  # a broken page tree fails here, whatever the exception type
-        raise _Damaged(_("PDF 已损坏：无法读取页面列表（{kind}）").format(kind=type(exc).__name__)) from exc
+        raise _Damaged(_("PDF 已损坏：无法读取页面列表（{kind}）：请向报送部门要一份完好的文件").format(kind=type(exc).__name__)) from exc
 
 
 def _title(reader: PdfReader) -> str | None:
@@ -90,7 +90,7 @@ def extract_pdf(path: Path, fmt: str = "pdf") -> Extracted:
     except _Damaged as failure:
         return _repaired_by_poppler(path, failure)
     if not page_objects:
-        raise ExtractionError(_("PDF 没有页面"))
+        raise ExtractionError(_("PDF 没有页面：请向报送部门要一份完整的文件"))
     pages: list[str] = []
     notes: list[str] = []
     for number, page in enumerate(page_objects, start=1):

@@ -24,7 +24,7 @@ def decode_text(data: bytes) -> str:
 def _read(path: Path) -> bytes:
     size = path.stat().st_size
     if size > MAX_TEXT_FILE_BYTES:
-        raise ExtractionError(_("文本文件有 {mb} MB，太大，不像是一份文件").format(mb=size >> 20))
+        raise ExtractionError(_("文本文件有 {mb} MB，太大，不像是一份文件：请确认是否放错了文件").format(mb=size >> 20))
     return path.read_bytes()
 
 

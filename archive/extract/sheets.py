@@ -103,12 +103,12 @@ def extract_xlsx(path: Path, fmt: str = "xlsx") -> Extracted:
         book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types on damaged packages
         handle.close()
-        raise ExtractionError(_("Excel 文件无法打开（{kind}：{exc}）").format(kind=type(exc).__name__, exc=exc)) from exc
+        raise ExtractionError(_("Excel 文件无法打开（{kind}）：请向报送部门要一份完好的文件，或另存为 .xlsx 后再收录").format(kind=type(exc).__name__)) from exc
     try:
         pages, notes = _read_sheets(_xlsx_sheets(book))
         title = (book.properties.title or "").strip() or (sheet_title(pages[0]) if pages else None)
     except Exception as exc:  # damaged sheet XML surfaces only while streaming rows
-        raise ExtractionError(_("Excel 文件已损坏（{kind}：{exc}）").format(kind=type(exc).__name__, exc=exc)) from exc
+        raise ExtractionError(_("Excel 文件已损坏，或含有不安全的内容（{kind}）：请向报送部门要一份完好的文件").format(kind=type(exc).__name__)) from exc
     finally:
         book.close()
         handle.close()
@@ -121,7 +121,7 @@ def extract_xls(path: Path, fmt: str = "xls") -> Extracted:
     try:
         book = xlrd.open_workbook(str(path), on_demand=True)
     except (xlrd.XLRDError, ValueError, IndexError, AssertionError, KeyError, OSError) as exc:
-        raise ExtractionError(_("旧版 Excel（.xls）文件无法读取（{kind}：{exc}）").format(kind=type(exc).__name__, exc=exc)) from exc
+        raise ExtractionError(_("旧版 Excel（.xls）文件无法读取（{kind}）：请另存为 .xlsx 后再收录").format(kind=type(exc).__name__)) from exc
 
     def sheets() -> Iterator[tuple[str, Iterable[Sequence[object]]]]:
         for index in range(book.nsheets):
@@ -130,7 +130,7 @@ def extract_xls(path: Path, fmt: str = "xls") -> Extracted:
     try:
         pages, notes = _read_sheets(sheets())
     except Exception as exc:
-        raise ExtractionError(_(".xls 文件已损坏（{kind}：{exc}）").format(kind=type(exc).__name__, exc=exc)) from exc
+        raise ExtractionError(_(".xls 文件已损坏（{kind}）：请向报送部门要一份完好的文件").format(kind=type(exc).__name__)) from exc
     finally:
         book.release_resources()
     return Extracted(format="xls", pages=pages or [""], title=sheet_title(pages[0]) if pages else None,

@@ -16,7 +16,7 @@ class Case:
     path: Path
     expect: str
     why: str
-    note: str = ""       # for "ok": a word its notes must hold (a cap said, a limit met)
+    note: str = ""       # a word its notes (for "ok") or its reason (for "failed", "skipped") must hold
     marker: str = ""     # for "ok": a phrase its stored text must hold
 
     def __post_init__(self) -> None:

@@ -40,7 +40,7 @@ def _saved(image: Image.Image, fmt: str, **options) -> bytes:
 def add_images(folder: Folder, scratch: Path) -> None:
     add = folder.add
     add("png_bomb", "图片/解压炸弹.png", "failed", "a 60,000 x 60,000 PNG (3.6 gigapixels) of ~1 MB: refused, not decoded",
-        _bomb_png(60_000))
+        _bomb_png(60_000), note="解压炸弹")
     jpeg = _saved(_picture(), "JPEG", quality=85)
     add("jpeg_truncated", "图片/截断的照片.jpg", "needs_ocr", "a JPEG cut in half: kept as an image; OCR says what it could not",
         jpeg[: len(jpeg) // 2])
@@ -53,7 +53,7 @@ def add_images(folder: Folder, scratch: Path) -> None:
     add("webp", "图片/网页图片.webp", "needs_ocr", "a WebP picture (phones and chat apps save them)", _saved(_picture(), "WEBP"))
     heic = struct.pack(">I", 24) + b"ftypheic" + b"\x00\x00\x00\x00mif1heic" + b"\x00" * 64
     add("heic", "图片/苹果手机.heic", "failed", "an iPhone HEIC photo: said in words (not yet readable), never a crash",
-        heic)
+        heic, note="JPEG")
     add("png_zero_size", "图片/零尺寸.png", "failed", "a PNG whose header says 0 x 0 pixels",
         b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", 0, 0, 8, 2, 0, 0, 0)) + _png_chunk(b"IEND", b""))
     add("bmp_header_only", "图片/只有文件头.bmp", "failed", "a BMP header and nothing else", b"BM" + b"\x00" * 40)

@@ -53,7 +53,8 @@ def add_names(folder: Folder, scratch: Path) -> None:
     link = folder.path("链接/指向外部的链接.txt")
     link.symlink_to(outside)
     folder.cases.append(Case("symlink_outside_file", link, "skipped",
-                             "a link to a file outside the source folder: skipped with a reason, its content never read"))
+                             "a link to a file outside the source folder: skipped with a reason, its content never read",
+                             note="来源文件夹之外"))
     elsewhere = scratch.parent / "别处的文件夹"
     elsewhere.mkdir(exist_ok=True)
     (elsewhere / "外部文件夹里的文件.txt").write_bytes("标记外部文件夹。".encode("gb18030"))

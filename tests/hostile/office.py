@@ -135,9 +135,9 @@ def add_office(folder: Folder, scratch: Path) -> None:
                        "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
                        "xl/vbaProject.bin"), marker="宏表格")
     add("docx_password", "办公文件/有密码的文档.docx", "failed", "a password-protected Word file: the reason says so",
-        _encrypt(_docx("密码")))
+        _encrypt(_docx("密码")), note="密码")
     add("xlsx_password", "办公文件/有密码的表格.xlsx", "failed", "a password-protected workbook: the reason says so",
-        _encrypt(_xlsx("密码")))
+        _encrypt(_xlsx("密码")), note="密码")
     add("csv_named_xlsx", "办公文件/其实是CSV.xlsx", "ok", "comma-separated text named .xlsx: read as text",
         "项目,数值\r\n标记CSV改名,12\r\n".encode("gb18030"), marker="标记CSV改名")
     add("xlsx_no_sheets", "办公文件/没有工作表.xlsx", "ok", "a workbook whose sheet list is empty: kept like an empty Word file",

@@ -97,6 +97,8 @@ def _problem(case: Case, got: str, reason: str, doc: dict | None) -> str:
     if got in ("failed", "skipped") and case.name not in SILENT:
         if not reason or "\n" in reason or not CJK.search(reason):
             return f"reason is not one Chinese line: {reason!r}"
+        if case.note and case.note not in reason:
+            return f"reason lacks {case.note!r}: {reason!r}"
     if LEAKED in text:
         return "text holds /etc/passwd"
     if got == "ok":

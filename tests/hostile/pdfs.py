@@ -102,7 +102,8 @@ def add_pdfs(folder: Folder, scratch: Path) -> None:
             f"{algorithm} with an empty user password (permissions only): opens and is read",
             _encrypted(source, algorithm, ""), marker="标记加密")
         add(f"pdf_{algorithm}_password", f"PDF/有打开密码_{algorithm}.pdf", "failed",
-            f"{algorithm} with a user password: failed, saying a password is needed", _encrypted(source, algorithm, "1234"))
+            f"{algorithm} with a user password: failed, saying a password is needed", _encrypted(source, algorithm, "1234"),
+            note="密码")
     script = b" /OpenAction << /S /JavaScript /JS (app.alert('x'); this.submitForm('http://127.0.0.1:9/steal');) >>"
     add("pdf_javascript", "PDF/带脚本.pdf", "ok", "JavaScript run on opening: never run, the text is read",
         one_page(_text_stream("HOSTILE javascript open action"), catalog_extra=script), marker="javascript open")
@@ -123,7 +124,7 @@ def add_pdfs(folder: Folder, scratch: Path) -> None:
         one_page(_text_stream("HOSTILE deep object nesting"), catalog_extra=b" /Deep " + nested),
         marker="deep object nesting")
     add("pdf_flate_bomb", "PDF/解压炸弹.pdf", "failed", "the page's content inflates to ~900 MB: refused, never rendered",
-        one_page(_zlib_zeros(BOMB_BYTES), flate=True))
+        one_page(_zlib_zeros(BOMB_BYTES), flate=True), note="超过上限")
     unused = _stream(_zlib_zeros(BOMB_BYTES), flate=True)
     add("pdf_unused_bomb", "PDF/未用的解压炸弹.pdf", "ok", "a ~900 MB stream no page uses: never inflated",
         one_page(_text_stream("HOSTILE unused bomb beside text"), extra_objects=(unused,)), marker="unused bomb")
