@@ -16,7 +16,7 @@ from dossier.coverage.report import compute_coverage, completeness, required_yea
 from dossier.coverage.xlsx import write_review_table
 from archive.catalogue.decisions import add_manual_tag, remove_manual_tag, set_auto_tags, set_manual_kind, set_manual_years, AutoTag
 from dossier.coverage.status import workspace_status
-from dossier.systems.model import load_system_file
+from dossier.systems.model import load_system, load_system_file
 from examples.docgen import write_txt
 
 SYSTEM = {
@@ -192,3 +192,17 @@ def test_coverage_command_as_a_user_reads_it(workspace, tmp_path):
     status = json.loads(runner.invoke(main, ["-w", str(ws.root), "status", "--json"]).output)
     assert set(status) >= {"system", "assessment_year", "deadline", "days_left", "documents", "failed",
                            "to_review", "complete_indicators", "completeness"}
+
+
+def test_a_lead_written_with_its_helpers_is_one_department(workspace):
+    ws, conn, _, _ = workspace
+    city = load_system("civilized-city")
+    led = {i.code for i in city.material_review() if i.lead_department.startswith("团市委")}
+    assert any("（" in i.lead_department for i in city.material_review() if i.code in led)
+    assert {i.code for i in compute_coverage(conn, city, ws.config, department="团市委").indicators} == led
+    report = compute_coverage(conn, city, ws.config)
+    assert not [name for name in report.owed_by_department() if "（" in name or "(" in name]
+    helped = next(i for i in report.indicators if i.indicator.lead_department == "团市委（市教育局协同）")
+    assert helped.as_json()["lead_department"] == "团市委" and helped.as_json()["helpers"] == ["市教育局"]
+    named = next(i for i in city.indicators() if i.lead_department == "市文广新局（文化市场执法）")
+    assert (named.lead, named.helpers) == ("市文广新局", ())     # a note that names no department

@@ -21,6 +21,9 @@ def kind(title: str, text: str = NARRATIVE, filename: str = "", **kw) -> str | N
     "2021年公共体育设施数据表",
     "2022年第三季度空气质量监测数据",
     "全区2022年志愿服务情况统计表",
+    "2024年注册志愿者统计台账",            # a ledger of figures, not of work (志愿服务活动台账 stays activity)
+    "城市公共文化设施数据台账",
+    "2023年年鉴表：文化事业",
 ])
 def test_statistics_titles(title):
     decision = detect_kind(title, NARRATIVE)

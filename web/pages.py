@@ -153,7 +153,7 @@ async def decide(request: Request) -> Response:
 # -- coverage, departments, review, volumes --------------------------------------------------
 
 def _departments(request: Request) -> list[str]:
-    return sorted({i.lead_department for i in indicators(request) if i.lead_department})
+    return sorted({i.lead for i in indicators(request) if i.lead})
 
 
 def _deadline(ws: ops.Workspace) -> int | None:

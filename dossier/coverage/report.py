@@ -56,6 +56,7 @@ class IndicatorCoverage:
     def as_json(self) -> dict:
         ind = self.indicator
         return {"code": ind.code, "name": ind.name, "status": self.status, "lead_department": self.lead_department,
+                "helpers": list(ind.helpers),
                 "part": ind.part_code, "content": ind.content_code,
                 "evidence": {kind: cov.as_json() for kind, cov in self.evidence.items()},
                 "documents": self.documents, "unkinded": self.unkinded}
@@ -103,7 +104,7 @@ def compute_coverage(conn: sqlite3.Connection, system: System, config: Config, *
             cells[(code, kind, year)].add(status)
     items = []
     for ind in system.material_review():
-        lead = alias(ind.lead_department) or ""
+        lead = alias(ind.lead) or ""       # 团市委 of 团市委（市文明办协调）: one department owes it
         if department and lead != department:
             continue
         evidence = {}

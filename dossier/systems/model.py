@@ -21,6 +21,7 @@ from typing import Any, Sequence
 import yaml
 from jsonschema import Draft202012Validator
 
+from dossier.systems.names import derive_keywords, split_lead
 from common.errors import os_reason, IndicatorSystemError
 from schemas import SCHEMAS_DIR
 from common.messages import _
@@ -54,24 +55,6 @@ def normalize_code(code: str) -> str:
     return parse_code(code) or str(code).strip()
 
 
-_BRACKETS = re.compile(r"[（(][^）)]*[）)]")
-_NAME_SPLIT = re.compile(r"与|和(?!谐)|、|，|,|；|;|/")  # 和 before 谐 is a word (和谐), not "and"
-_SURVEYED = re.compile(r"对(.+?)的")
-
-
-def derive_keywords(name: str) -> list[str]:
-    """Distinctive terms of an indicator's name, for tagging: '价格监管与明码标价' →
-    [价格监管, 明码标价]; '群众对党风廉政建设的满意率' → [党风廉政建设]; '全民阅读' → [全民阅读]."""
-    clean = _BRACKETS.sub("", name).strip()
-    surveyed = _SURVEYED.search(clean)
-    if surveyed:
-        return [surveyed.group(1)] if len(surveyed.group(1)) >= 3 else []
-    pieces = [p.strip() for p in _NAME_SPLIT.split(clean) if p.strip()]
-    if len(pieces) == 1:
-        return [clean] if 2 <= len(clean) <= 10 else []
-    return [p for p in pieces if len(p) >= 3]
-
-
 @dataclass(frozen=True)
 class Indicator:
     """One indicator (测评指标), flattened with its part and content."""
@@ -97,6 +80,16 @@ class Indicator:
     def material_review(self) -> bool:
         """True when the indicator is checked by material review (材料审核)."""
         return MATERIAL_REVIEW in self.methods
+
+    @property
+    def lead(self) -> str:
+        """The one department that leads: 团市委 of 团市委（市文明办协调）."""
+        return split_lead(self.lead_department)[0]
+
+    @property
+    def helpers(self) -> tuple[str, ...]:
+        """The departments that help the lead: 市文明办 of 团市委（市文明办协调）."""
+        return split_lead(self.lead_department)[1]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields, with "part"/"content" (codes) as `dossier system show --json` needs."""
