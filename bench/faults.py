@@ -147,6 +147,12 @@ def kill_after(proc: subprocess.Popen, delay: float, tally: Tally, log: Path) ->
     end_group(proc, tally)
 
 
+def code_state() -> str:
+    """The library's source as it is now: another person editing it mid-run changes what is compared."""
+    files = sorted(p for d in ("archive", "common", "dossier", "cli", "web") for p in (ROOT / d).rglob("*.py"))
+    return hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest()
+
+
 def hashes(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -433,7 +439,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.quick:
         args.files, args.runs, args.build_runs, args.decision_runs, args.pair_runs = 60, 3, 3, 2, 1
-    started = time.perf_counter()
+    started, code = time.perf_counter(), code_state()
     base = args.keep or Path(tempfile.mkdtemp(prefix="dossier-faults-"))
     try:
         b, ref_ws = reference(base, args.files, random.Random(args.seed), bool(args.keep))
@@ -444,14 +450,16 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)
-    wall = time.perf_counter() - started
+    wall, changed = time.perf_counter() - started, code_state() != code
     print_table(tallies)
+    if changed:
+        print("警告：运行期间库的源代码有改动，参照与后来的试验比较的不是同一份代码（differs 可能由此而来）")
     print(f"files {args.files}, documents {b.ref.rows}, sources {len(b.ref.pairs)}, reference ingest "
           f"{b.length:.1f} s, warm build {build_s:.1f} s, wall {wall:.0f} s")
     if args.json:
         print(json.dumps({"files": args.files, "documents": b.ref.rows, "sources": len(b.ref.pairs),
                           "seed": args.seed, "reference_ingest_s": round(b.length, 2),
-                          "warm_build_s": round(build_s, 2), "wall_s": round(wall, 1),
+                          "warm_build_s": round(build_s, 2), "wall_s": round(wall, 1), "code_changed": changed,
                           "trials": [asdict(t) for t in tallies]}, ensure_ascii=False))
     return 0
 

@@ -110,6 +110,10 @@ MIGRATIONS: list[str] = [
     ALTER TABLE pages ADD COLUMN ocr_engine TEXT;
     ALTER TABLE pages ADD COLUMN ocr_confidence REAL;
     """,
+    # 4: the day a photo was taken, from its camera's record (EXIF); NULL for everything else.
+    """
+    ALTER TABLE documents ADD COLUMN taken TEXT;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -24,7 +24,7 @@ class JudgingInput:
 
 def judging_input(conn: sqlite3.Connection, doc_id: int) -> JudgingInput | None:
     """The document, its text and sources; None when it is missing or failed."""
-    row = conn.execute("SELECT id, title, department, status, doc_date, table_ratio FROM documents WHERE id = ?",
+    row = conn.execute("SELECT id, title, department, status, doc_date, table_ratio, taken FROM documents WHERE id = ?",
                        (doc_id,)).fetchone()
     if row is None or row["status"] == "failed":
         return None

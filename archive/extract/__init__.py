@@ -56,6 +56,7 @@ class DocumentRecord:
     dates: list[str] = field(default_factory=list)
     table_ratio: float = 0.0
     notes: list[str] = field(default_factory=list)
+    taken: str | None = None          # a photo's day, from its camera (EXIF)
 
 
 _EXPECTED_BY_SUFFIX = {".docx": "Word", ".doc": "Word", ".wps": "WPS", ".xlsx": "Excel", ".xls": "Excel",
@@ -123,4 +124,5 @@ def _record(extracted: Extracted, fallback_title: str) -> DocumentRecord:
         dates=facts.dates,
         table_ratio=extracted.table_ratio,
         notes=notes,
+        taken=extracted.taken,
     )

@@ -27,6 +27,7 @@ class Extracted:
     table_ratio: float = 0.0          # share of the text that sits in tables (statistics hint)
     notes: list[str] = field(default_factory=list)
     title_from_text: bool = True      # False where the first line is not a title (sheet names)
+    taken: str | None = None          # a photo's day (ISO), as its camera recorded it
 
     @property
     def text(self) -> str:

@@ -9,6 +9,12 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+try:    # HEIC photos from phones (the extractor registers the same opener in its own process)
+    import pillow_heif
+    pillow_heif.register_heif_opener()
+except ImportError:
+    pass
+
 from common.errors import OcrError, OcrUnavailable
 from common.messages import _
 

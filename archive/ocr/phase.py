@@ -50,7 +50,10 @@ from common.messages import _
 MODES = ("auto", "off", "force")
 OCR_NOTE = "OCR 识别"                 # search and show mark documents whose text came from OCR
 INDEX_EVERY = 2.0                      # seconds between index commits while documents complete
-_OUR_NOTES = ("OCR", OCR_NOTE)         # notes this phase owns (replaced on every run)
+PHOTO_NOTE = "照片：画面中没有成段文字，以文件名为说明"
+PHOTO_MIN_CJK = 8                      # Chinese characters a photo must show to keep its OCR text
+CJK_RUN = re.compile(r"[\u4e00-\u9fff]")
+_OUR_NOTES = ("OCR", OCR_NOTE, PHOTO_NOTE)   # notes this phase owns (replaced on every run)
 
 
 class OcrCache:
@@ -299,15 +302,19 @@ class _Runner:
             row = catalogue.document_row(conn, job.doc_id)
             if row is None:
                 return
+            photo = bool(row["taken"])      # a camera's photo: a scene unless it plainly shows text
             for page, held in sorted(job.texts.items()):
-                catalogue.put_ocr_page(conn, job.doc_id, page, held.text, scan=row["status"] == "needs_ocr",
+                kept = held.text if not photo or self._shows_text(held) else ""
+                catalogue.put_ocr_page(conn, job.doc_id, page, kept, scan=row["status"] == "needs_ocr",
                                        engine=held.engine, confidence=held.confidence)
             pages, chars, read, text = catalogue.page_totals(conn, job.doc_id)
             status = row["status"]
-            if status == "needs_ocr" and any(c.isalnum() for c in text) and not job.failures:
+            if status == "needs_ocr" and (photo or any(c.isalnum() for c in text)) and not job.failures:
                 status = "ok"
             notes = [n for n in json.loads(row["notes"] or "[]") if not n.startswith(_OUR_NOTES)]
-            if read:
+            if photo and not text.strip():
+                notes.append(PHOTO_NOTE)
+            elif read:
                 notes.append(OCR_NOTE)
             if job.failures:
                 failed = sorted(job.failures.items())
@@ -329,6 +336,11 @@ class _Runner:
         crash_point("ocr-committed")
         self.summary.documents += any(t.text.strip() for t in job.texts.values())
         self.unindexed.append(job.doc_id)
+
+    def _shows_text(self, held: PageText) -> bool:
+        """Whether a photo's OCR reading is text in the picture (a notice, a banner), not the
+        characters an engine sees in leaves, bricks and faces."""
+        return len(CJK_RUN.findall(held.text)) >= PHOTO_MIN_CJK and held.confidence >= self.low_confidence
 
     def _unsure(self, job: _Job) -> list[tuple[int, PageText]]:
         """The pages with text that the engine read less surely than the workspace accepts."""

@@ -61,12 +61,16 @@ def _document(conn: sqlite3.Connection, doc_id: int):
     return row, loaded.text, paths
 
 
-def _years(title: str, text: str, paths: list[str], issue_date: str | None) -> tuple[list[int], str, str]:
+def _years(title: str, text: str, paths: list[str], issue_date: str | None,
+           taken: str | None = None) -> tuple[list[int], str, str]:
     """(years, source, reason): 'path' when the folder or file name decided the years.
 
-    One call with the file name: detect_years ranks title, body, file name, then dates, so a
-    year in the name beats the issue-date fallback (asking without the name first never would).
+    A photo's year is the year its camera took it: the year of the activity it shows. Else one
+    call with the file name: detect_years ranks title, body, file name, then dates, so a year in
+    the name beats the issue-date fallback (asking without the name first never would).
     """
+    if taken:
+        return [int(taken[:4])], "rule", f"照片拍摄于 {taken}（相机记录）"
     decision = detect_years(title, text, paths[0] if paths else "", issue_date=issue_date)
     source = "path" if decision.source == "filename" else "rule"
     return list(decision.years), source, decision.reason
@@ -83,7 +87,7 @@ def classify_documents(conn: sqlite3.Connection, system: System, doc_ids: list[i
             continue
         row, text, paths = loaded
         title = row["title"] or ""
-        years, source, reason = _years(title, text, paths, row["doc_date"])
+        years, source, reason = _years(title, text, paths, row["doc_date"], row["taken"])
         years_change = set_auto_years(conn, doc_id, years, source, reason)
 
         kind = detect_kind(title, text, paths[0] if paths else "", table_ratio=row["table_ratio"])

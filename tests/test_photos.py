@@ -1,0 +1,76 @@
+"""Photos as evidence: the year from the camera (EXIF), else from the file name; HEIC from phones;
+a scene keeps no OCR text (its file name is its caption), a photographed notice keeps what it says."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dossier import operations as ops
+from examples.photos import notice_photo, save_photo, scene
+
+PHOTOS = {
+    # file name: (image seed, camera date or None, format)
+    "市文明办/文明交通劝导活动现场.jpg": (1, dt.datetime(2023, 4, 15, 9, 30), "jpg"),
+    "市文明办/2022年志愿服务启动仪式.jpg": (2, dt.datetime(2024, 3, 5, 10, 0), "jpg"),     # the camera wins
+    "团市委/2024年学雷锋志愿服务活动.png": (3, None, "png"),                              # no EXIF: the name
+    "团市委/社区垃圾分类宣传.heic": (4, dt.datetime(2025, 6, 1, 15, 20), "heic"),
+}
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory):
+    base = tmp_path_factory.mktemp("照片")
+    source = base / "材料"
+    for name, (seed, taken, _) in PHOTOS.items():
+        save_photo(scene(seed), source / name, taken)
+    image, title = notice_photo(7)
+    save_photo(image, source / "市文明办" / "公告栏通知.jpg", dt.datetime(2024, 9, 1, 8, 0))
+    workspace, _ = ops.init(base / "工作区", assessment_year=2026)
+    summary = ops.ingest(workspace, [source])
+    assert not summary.failed, summary.failed
+    return workspace, title
+
+
+def _doc(ws, name: str) -> dict:
+    stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return next(d for d in ops.list_docs(ws) if any(s.endswith(name.rsplit("/", 1)[-1]) for s in d["sources"])
+                or d["title"] == stem)
+
+
+def test_a_photo_s_year_is_the_year_its_camera_took_it(ws):
+    workspace, _ = ws
+    assert _doc(workspace, "文明交通劝导活动现场.jpg")["years"] == [2023]
+    assert _doc(workspace, "2022年志愿服务启动仪式.jpg")["years"] == [2024]
+    detail = ops.show(workspace, str(_doc(workspace, "2022年志愿服务启动仪式.jpg")["id"]))
+    assert "照片拍摄于 2024-03-05（相机记录）" in str(detail)
+
+
+def test_without_exif_the_file_name_gives_the_year(ws):
+    workspace, _ = ws
+    assert _doc(workspace, "2024年学雷锋志愿服务活动.png")["years"] == [2024]
+
+
+def test_a_heic_photo_from_a_phone_is_read_with_its_date(ws):
+    workspace, _ = ws
+    doc = _doc(workspace, "社区垃圾分类宣传.heic")
+    assert doc["format"] == "image:heic" and doc["status"] == "ok" and doc["years"] == [2025]
+
+
+def test_a_scene_keeps_no_ocr_text_and_its_caption_finds_it(ws):
+    workspace, _ = ws
+    doc = _doc(workspace, "文明交通劝导活动现场.jpg")
+    detail = ops.document(workspace, str(doc["id"]))
+    assert doc["status"] == "ok"
+    assert "".join(page["text"] for page in detail["page_texts"]).strip() == ""
+    hits = ops.search(workspace, "文明交通劝导").hits
+    assert doc["id"] in {hit.id for hit in hits}
+
+
+def test_a_photographed_notice_keeps_what_it_says(ws):
+    workspace, title = ws
+    doc = _doc(workspace, "公告栏通知.jpg")
+    detail = ops.document(workspace, str(doc["id"]))
+    text = "".join(page["text"] for page in detail["page_texts"])
+    assert "文明" in text and len(text) > 100
+    assert doc["id"] in {hit.id for hit in ops.search(workspace, title[4:12]).hits}
