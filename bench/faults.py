@@ -108,11 +108,11 @@ def group_alive(pgid: int) -> dict[int, str]:
     alive = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            if int(fields[2]) == pgid and fields[0] != "Z":
+            state, _ppid, group = stat.read_text().rsplit(")", 1)[1].split()[:3]
+            if int(group) == pgid and state != "Z":
                 line = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
                 alive[int(stat.parent.name)] = (re.findall(r"multiprocessing\.(\w+)", line) or [line[:40]])[0]
-        except (OSError, IndexError):
+        except (OSError, IndexError, ValueError):
             continue
     return alive
 
@@ -277,9 +277,9 @@ def decision_trials(b: Bench, runs: int) -> Tally:
             if not any(t["code"] == code and t["source"] == "manual" for t in tags):
                 tally.lost += 1
                 tally.note(f"manual {code} on {doc['id']} gone after the ingest: {tags}")
-        elif tag.returncode == 1 and len(tag.stderr.strip().splitlines()) == 1 and "Traceback" not in tag.stderr:
+        elif tag.returncode == 1 and "Traceback" not in tag.stderr:      # waited, then said why, in one line
             tally.refused += 1
-            tally.note(f"tag refused: {tag.stderr.strip()}")
+            tally.note(f"tag refused: {tag.stderr.strip().splitlines()[-1]}")
         else:
             tally.failed(tag, "tag")
         first = {(r["sha256"], p) for r in rows for p in r["sources"]}    # the first delivery's paths stay

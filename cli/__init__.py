@@ -95,12 +95,14 @@ def ingest(ctx, sources: tuple[Path, ...], department, workers, ocr: str, wait: 
               help=_("这个指标不适合该文件；自动归类不会再把它加回来。"))
 @click.option("--year", "years", multiple=True, type=click.IntRange(1990, 2100), help=_("文件涵盖的年份（替换识别出的年份）。"))
 @click.option("--kind", type=KINDS, help=_("统计数据类（statistics）或活动类（activity）材料。"))
+@click.option("--material", type=click.Choice(ops.MATERIALS),
+              help=_("材料类型：图片资料（photo）、正式发文（official）、说明报告（report）、数据表格（table）或其他（other）。"))
 @click.pass_context
-def tag(ctx, doc: str, add_codes, remove_codes, years, kind) -> None:
-    if not (add_codes or remove_codes or years or kind):
-        raise click.UsageError(_("请说明要记录什么：--add、--remove、--year 或 --kind"))
-    detail = ops.tag(_ws(ctx), doc, add=add_codes, remove=remove_codes, years=years, kind=kind, actor=login_name(),
-                    on_wait=err.print)
+def tag(ctx, doc: str, add_codes, remove_codes, years, kind, material) -> None:
+    if not (add_codes or remove_codes or years or kind or material):
+        raise click.UsageError(_("请说明要记录什么：--add、--remove、--year、--kind 或 --material"))
+    detail = ops.tag(_ws(ctx), doc, add=add_codes, remove=remove_codes, years=years, kind=kind, material=material,
+                    actor=login_name(), on_wait=err.print)
     say(lines.tag_line(detail))
 
 

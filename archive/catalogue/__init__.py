@@ -6,15 +6,15 @@ judging, coverage and the volumes need.
 """
 from archive.catalogue.database import SCHEMA_VERSION, Transaction, connect, log_event, now
 from archive.catalogue.decisions import (AutoTag, Change, add_manual_tag, document_years, remove_manual_tag,
-                                         set_auto_kind, set_auto_tags, set_auto_years, set_manual_kind,
-                                         set_manual_years)
+                                         set_auto_kind, set_auto_material, set_auto_tags, set_auto_years,
+                                         set_manual_kind, set_manual_material, set_manual_years)
 from archive.catalogue.documents import (document_detail, document_summaries, document_summary, list_documents,
                                          resolve_doc)
 from archive.catalogue.filters import DocumentFilter, matching_ids
 from archive.catalogue.ocr_rows import (count_waiting_for_ocr, document_row, highest_document_id, ocr_candidates,
                                          page_totals, put_ocr_page, source_names, stored_pages, update_after_ocr)
 from archive.catalogue.queries import (ConsistencyFacts, JudgingInput, consistency_facts, VolumeDocument, document_title, evidence_rows, filed_tags,
-                                       hit_rows, judging_input, readable_ids, review_rows, rolled_back,
+                                       hit_rows, judging_input, materials, readable_ids, review_rows, rolled_back,
                                        source_paths, status_counts, volume_document)
 from archive.catalogue.records import (NewDocument, document_by_hash, document_count, insert_document,
                                        known_source, put_source, record_failure, unindexed_ids)
@@ -26,13 +26,13 @@ from archive.catalogue.texts import (all_document_ids, document_text, mark_index
 __all__ = [
     "SCHEMA_VERSION", "Transaction", "connect", "log_event", "now",
     "AutoTag", "Change", "add_manual_tag", "document_years", "remove_manual_tag", "set_auto_kind", "set_auto_tags",
-    "set_auto_years", "set_manual_kind", "set_manual_years",
+    "set_auto_years", "set_manual_kind", "set_manual_years", "set_auto_material", "set_manual_material",
     "document_detail", "document_summaries", "document_summary", "list_documents", "resolve_doc",
     "DocumentFilter", "matching_ids",
     "count_waiting_for_ocr", "document_row", "highest_document_id", "ocr_candidates", "page_totals", "put_ocr_page",
     "source_names", "stored_pages", "update_after_ocr", "ConsistencyFacts", "consistency_facts",
     "JudgingInput", "VolumeDocument", "document_title", "evidence_rows", "filed_tags", "hit_rows", "judging_input",
-    "readable_ids", "review_rows", "rolled_back", "source_paths", "status_counts", "volume_document",
+    "readable_ids", "materials", "review_rows", "rolled_back", "source_paths", "status_counts", "volume_document",
     "NewDocument", "document_by_hash", "document_count", "insert_document", "known_source", "put_source",
     "record_failure", "unindexed_ids",
     "delete_user", "document_events", "put_user", "user_credentials", "user_rows",

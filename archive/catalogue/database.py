@@ -114,6 +114,12 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE documents ADD COLUMN taken TEXT;
     """,
+    # 5: the type of material as the online submission sorts it (photo, official, report, table, other).
+    """
+    ALTER TABLE documents ADD COLUMN material TEXT;
+    ALTER TABLE documents ADD COLUMN material_source TEXT;
+    ALTER TABLE documents ADD COLUMN material_reason TEXT;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -136,3 +136,20 @@ def set_manual_kind(conn: sqlite3.Connection, doc_id: int, kind: str, actor: str
     conn.execute("UPDATE documents SET kind = ?, kind_source = 'manual', kind_confidence = 1.0, kind_reason = '人工指定', updated_at = ? WHERE id = ?",
                  (kind, now(), doc_id))
     log_event(conn, "kind-set", doc_id, before=before, after=kind, user=actor)
+
+
+def set_auto_material(conn: sqlite3.Connection, doc_id: int, material: str, reason: str) -> bool:
+    """Set the type of material unless a person did; True when it changed."""
+    row = conn.execute("SELECT material, material_source FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    if row is None or row["material_source"] == "manual":
+        return False
+    conn.execute("UPDATE documents SET material = ?, material_source = 'rule', material_reason = ? WHERE id = ?",
+                 (material, reason, doc_id))
+    return row["material"] != material
+
+
+def set_manual_material(conn: sqlite3.Connection, doc_id: int, material: str, actor: str | None = None) -> None:
+    before = conn.execute("SELECT material FROM documents WHERE id = ?", (doc_id,)).fetchone()["material"]
+    conn.execute("UPDATE documents SET material = ?, material_source = 'manual', material_reason = '人工指定', "
+                 "updated_at = ? WHERE id = ?", (material, now(), doc_id))
+    log_event(conn, "material-set", doc_id, before=before, after=material, user=actor)

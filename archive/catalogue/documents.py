@@ -47,7 +47,7 @@ def document_summary(conn: sqlite3.Connection, row: sqlite3.Row) -> dict:
         "format": row["format"], "pages": row["pages"], "years": _years(conn, row["id"]), "kind": row["kind"],
         "status": row["status"], "error": row["error"], "sources": _sources(conn, row["id"]),
         "tags": _tags(conn, row["id"]), "doc_number": row["doc_number"], "issuer": row["issuer"],
-        "doc_date": row["doc_date"],
+        "doc_date": row["doc_date"], "material": row["material"], "taken": row["taken"],
     }
 
 
@@ -86,6 +86,7 @@ def document_detail(conn: sqlite3.Connection, doc_id: int, text_chars: int = 600
     detail.update({
         "size": row["size"], "dates": json.loads(row["dates"]), "notes": json.loads(row["notes"]),
         "kind_source": row["kind_source"], "kind_reason": row["kind_reason"],
+        "material_source": row["material_source"], "material_reason": row["material_reason"],
         "kind_confidence": row["kind_confidence"], "chars": row["chars"],
         "added_at": row["added_at"], "text_head": text[:text_chars],
         "year_reasons": [dict(r) for r in conn.execute(

@@ -24,7 +24,8 @@ class JudgingInput:
 
 def judging_input(conn: sqlite3.Connection, doc_id: int) -> JudgingInput | None:
     """The document, its text and sources; None when it is missing or failed."""
-    row = conn.execute("SELECT id, title, department, status, doc_date, table_ratio, taken FROM documents WHERE id = ?",
+    row = conn.execute("SELECT id, title, department, status, format, doc_number, issuer, doc_date, table_ratio, taken "
+                       "FROM documents WHERE id = ?",
                        (doc_id,)).fetchone()
     if row is None or row["status"] == "failed":
         return None
@@ -65,6 +66,11 @@ def evidence_rows(conn: sqlite3.Connection) -> sqlite3.Cursor:
            FROM tags t JOIN documents d ON d.id = t.doc_id
            LEFT JOIN doc_years y ON y.doc_id = d.id
            WHERE t.status != 'rejected' AND d.status != 'failed'""")
+
+
+def materials(conn: sqlite3.Connection) -> dict[int, str]:
+    """The type of material of every readable document that has one."""
+    return dict(conn.execute("SELECT id, material FROM documents WHERE status != 'failed' AND material IS NOT NULL"))
 
 
 def status_counts(conn: sqlite3.Connection) -> tuple[dict[str, int], int]:

@@ -12,7 +12,7 @@ from archive.search import SearchPage
 from archive.verify import VerifyReport
 from common.messages import _
 from dossier.judge import ReviewItem
-from dossier.operations import BuildOutcome, CoverageView, RetagChange
+from dossier.operations import MATERIAL_LABELS, BuildOutcome, CoverageView, RetagChange
 from dossier.console.tables import DOC_STATUS, KIND_NAME, STATUS_STYLE
 
 SHOWN_FAILURES = 20
@@ -102,6 +102,11 @@ def show_lines(detail: dict) -> list[str]:
     if detail["kind_reason"]:
         kind += f"  （{SOURCE_NAME.get(detail['kind_source'], detail['kind_source'])}：{escape(detail['kind_reason'])}）"
     lines.append(f"  {_('类型')}：{kind}")
+    if detail.get("material"):
+        material = MATERIAL_LABELS.get(detail["material"], detail["material"])
+        if detail.get("material_reason"):
+            material += f"  （{escape(detail['material_reason'])}）"
+        lines.append(f"  {_('材料类型')}：{material}")
     years = "，".join(f"{y['year']}（{SOURCE_NAME.get(y['source'], y['source'])}：{escape(y['reason'])}）"
                      for y in detail["year_reasons"]) or _("未判定")
     lines.append(f"  {_('年份')}：{years}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from archive import catalogue
@@ -48,6 +48,7 @@ class IndicatorCoverage:
     evidence: dict[str, KindCoverage]
     documents: list[int]
     unkinded: list[int] = field(default_factory=list)
+    materials: dict[str, int] = field(default_factory=dict)     # its documents by type of material
 
     @property
     def code(self) -> str:
@@ -59,7 +60,7 @@ class IndicatorCoverage:
                 "helpers": list(ind.helpers),
                 "part": ind.part_code, "content": ind.content_code,
                 "evidence": {kind: cov.as_json() for kind, cov in self.evidence.items()},
-                "documents": self.documents, "unkinded": self.unkinded}
+                "documents": self.documents, "unkinded": self.unkinded, "materials": self.materials}
 
 
 @dataclass
@@ -102,6 +103,7 @@ def compute_coverage(conn: sqlite3.Connection, system: System, config: Config, *
             unkinded[code].add(doc_id)
         elif year is not None:
             cells[(code, kind, year)].add(status)
+    material_of = catalogue.materials(conn)
     items = []
     for ind in system.material_review():
         lead = alias(ind.lead) or ""       # 团市委 of 团市委（市文明办协调）: one department owes it
@@ -118,8 +120,10 @@ def compute_coverage(conn: sqlite3.Connection, system: System, config: Config, *
         status = "complete" if have == wanted else ("missing" if have == 0 else "partial")
         if missing_only and status == "complete":
             continue
-        items.append(IndicatorCoverage(ind, lead, status, evidence, sorted(docs.get(ind.code, ())),
-                                       sorted(unkinded.get(ind.code, ()))))
+        filed = sorted(docs.get(ind.code, ()))
+        materials = Counter(material_of[d] for d in filed if d in material_of)
+        items.append(IndicatorCoverage(ind, lead, status, evidence, filed, sorted(unkinded.get(ind.code, ())),
+                                       dict(sorted(materials.items()))))
     return CoverageReport(system.id, system.name, config.assessment_year, config.deadline, items)
 
 

@@ -13,6 +13,7 @@ import sqlite3
 from archive import catalogue
 from archive.catalogue import AutoTag, Change, set_auto_kind, set_auto_tags, set_auto_years
 from dossier.judge.kinds import detect_kind
+from dossier.judge.material import detect_material
 from dossier.systems import System
 from dossier.judge.tagging import Tagger
 from dossier.judge.years import detect_years
@@ -92,6 +93,9 @@ def classify_documents(conn: sqlite3.Connection, system: System, doc_ids: list[i
 
         kind = detect_kind(title, text, paths[0] if paths else "", table_ratio=row["table_ratio"])
         kind_change = set_auto_kind(conn, doc_id, kind.kind, "rule", kind.confidence, kind.reason)
+        material = detect_material(row["format"], title, text, doc_number=row["doc_number"], issuer=row["issuer"],
+                                   taken=row["taken"], table_ratio=row["table_ratio"] or 0.0)
+        catalogue.set_auto_material(conn, doc_id, material.material, material.reason)
 
         suggestions = tagger.suggest(title, text, paths, row["department"])
         added, removed = set_auto_tags(conn, doc_id, [AutoTag(s.code, s.source, s.confidence, s.reason)

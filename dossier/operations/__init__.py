@@ -9,6 +9,7 @@ from archive.workspace import Workspace, open_workspace
 from dossier.operations.archive_ops import (ingest, init, list_docs, query_terms, reindex, search, searching,
                                                show, verify)
 from dossier.operations.browse_ops import Original, document, export_search, original, preview, volume_file, volumes
+from dossier.judge import MATERIAL_LABELS, MATERIALS
 from dossier.operations.decide import RetagChange, retag, review, tag
 from dossier.operations.report_ops import BuildOutcome, CoverageView, build, coverage, missing_years, status
 from dossier.operations import systems_ops as systems
@@ -17,4 +18,5 @@ from dossier.operations import users_ops as users
 __all__ = ["DocumentFilter", "Progress", "Workspace", "open_workspace", "ingest", "init", "list_docs", "query_terms", "reindex",
            "search", "searching", "show", "verify", "RetagChange", "retag", "review", "tag", "BuildOutcome", "CoverageView",
            "build", "coverage", "missing_years", "status", "systems", "users",
-           "Original", "document", "export_search", "original", "preview", "volume_file", "volumes"]
+           "Original", "document", "export_search", "original", "preview", "volume_file", "volumes",
+           "MATERIALS", "MATERIAL_LABELS"]

@@ -12,8 +12,8 @@ from dossier.operations._common import connection, system_of
 
 
 def tag(ws: Workspace, ref: str, *, add: tuple[str, ...] = (), remove: tuple[str, ...] = (),
-        years: tuple[int, ...] = (), kind: str | None = None, actor: str | None = None, wait: float = 30,
-        on_wait: Callable[[str], None] | None = None) -> dict:
+        years: tuple[int, ...] = (), kind: str | None = None, material: str | None = None,
+        actor: str | None = None, wait: float = 30, on_wait: Callable[[str], None] | None = None) -> dict:
     """Record a person's decision on one document, all in one transaction; returns the document
     as `show` does. Codes are checked against the workspace's system first; `actor` (the person)
     goes into the event log with each change."""
@@ -31,6 +31,8 @@ def tag(ws: Workspace, ref: str, *, add: tuple[str, ...] = (), remove: tuple[str
                 catalogue.set_manual_years(conn, doc_id, list(years), actor=actor)
             if kind:
                 catalogue.set_manual_kind(conn, doc_id, kind, actor=actor)
+            if material:
+                catalogue.set_manual_material(conn, doc_id, material, actor=actor)
         return catalogue.document_detail(conn, doc_id)
 
 
