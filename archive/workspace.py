@@ -23,6 +23,13 @@ DEFAULT_ENGINE = "whoosh"
 OCR_ENGINES = ("rapidocr", "tesseract")     # archive.ocr.engine reads pages with each
 DEFAULT_OCR_ENGINE = "rapidocr"
 DEFAULT_OCR_LOW_CONFIDENCE = 80              # a page read less surely than this (0-100) goes to review
+# [checks]: what the quality checks of the material accept (dossier check).
+DEFAULT_CHECKS = {
+    "min_photo_edge": 800,        # pixels on a photo's short side
+    "min_sharpness": 30.0,        # variance of the Laplacian on the photo scaled to 1024 pixels
+    "min_jpeg_quality": 40,       # estimated from the JPEG's quantization tables (1-100)
+    "duplicate_distance": 6,      # bits apart (of 64) for two photos to be the same picture
+}
 
 
 @dataclass
@@ -37,6 +44,7 @@ class Config:
     engine: str = DEFAULT_ENGINE                          # [search] engine: the full-text engine of the index
     ocr_engine: str = DEFAULT_OCR_ENGINE                  # [ocr] engine: who reads scans
     ocr_low_confidence: float = DEFAULT_OCR_LOW_CONFIDENCE  # [ocr] low_confidence
+    checks: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_CHECKS))   # [checks]
 
     def to_toml(self) -> dict:
         data: dict = {"system": self.system, "assessment_year": self.assessment_year}
@@ -48,6 +56,7 @@ class Config:
         data["build"] = dict(self.build)
         data["search"] = {"engine": self.engine}
         data["ocr"] = {"engine": self.ocr_engine, "low_confidence": self.ocr_low_confidence}
+        data["checks"] = dict(self.checks)
         return data
 
 
@@ -98,6 +107,7 @@ KNOWN_SETTINGS: dict[str, set[str] | None] = {
     "system": None, "assessment_year": None, "deadline": None,
     "required_years": set(DEFAULT_REQUIRED_YEARS), "departments": {"aliases"}, "ingest": {"max_file_mb"},
     "build": {"fonds", "retention", "compiler", "checker"}, "search": {"engine"}, "ocr": {"engine", "low_confidence"},
+    "checks": set(DEFAULT_CHECKS),
 }
 
 
@@ -136,6 +146,11 @@ def _parse_config(path: Path) -> Config:
             path=path, engines="、".join(SEARCH_ENGINES)))
     cfg.engine = engine
     cfg.ocr_engine, cfg.ocr_low_confidence = _ocr_settings(path, raw.get("ocr", {}))
+    for key, value in _table(path, raw, "checks").items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise WorkspaceError(_("{path}：[checks] {key} 必须是不小于 0 的数，例如 {example}").format(
+                path=path, key=key, example=DEFAULT_CHECKS[key]))
+        cfg.checks[key] = value
     return cfg
 
 

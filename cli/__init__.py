@@ -226,5 +226,16 @@ def status(ctx, as_json: bool) -> None:
     emit_json(info) if as_json else say(*lines.status_lines(info))
 
 
+@main.command(help=_("""检查材料质量：照片分辨率低、模糊、压缩过度或重复，说明报告没有数据，正式发文缺文号或日期，
+    材料不在所需年份内，扫描件识别不清；按指标和部门列出。阈值见 dossier.toml 的 [checks]。"""))
+@click.option("--by", type=click.Choice(["indicator", "department"]), default="indicator", show_default=True,
+              help=_("按指标还是按部门列出。"))
+@json_option
+@click.pass_context
+def check(ctx, by: str, as_json: bool) -> None:
+    report = ops.check(_ws(ctx))
+    emit_json(report.as_json()) if as_json else say(*lines.check_lines(report, by))
+
+
 # The other commands register themselves on `main` (imported last: they import it).
 from cli import systems, workbench  # noqa: E402,F401

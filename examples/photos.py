@@ -34,9 +34,15 @@ def scene(seed: int, size: tuple[int, int] = (1600, 1200)) -> Image.Image:
         colour = rng.choice([(220, 60, 40), (240, 200, 40), (40, 90, 200), (250, 250, 250)])
         draw.ellipse((x - 14, y - 60, x + 14, y - 32), fill=(230, 190, 160))
         draw.rectangle((x - 20, y - 30, x + 20, y + 40), fill=colour)
-    noisy = image.filter(ImageFilter.GaussianBlur(1.2))
-    grain = Image.effect_noise(size, 12).convert("RGB")
-    return Image.blend(noisy, grain, 0.06)
+    for _ in range(6000):                                # grass, gravel, leaves: the fine detail of a real scene
+        x, y = rng.randint(0, width - 1), rng.randint(0, height - 1)
+        shade = rng.randint(-60, 60)
+        base = image.getpixel((x, y))
+        draw.line((x, y, x + rng.randint(-4, 4), y + rng.randint(2, 7)),
+                  fill=tuple(max(0, min(255, c + shade)) for c in base), width=1)
+    lens = image.filter(ImageFilter.GaussianBlur(0.6))
+    grain = Image.effect_noise(size, 40).convert("RGB")
+    return Image.blend(lens, grain, 0.08)
 
 
 def notice_photo(seed: int) -> tuple[Image.Image, str]:

@@ -14,7 +14,7 @@ from archive.catalogue.filters import DocumentFilter, matching_ids
 from archive.catalogue.ocr_rows import (count_waiting_for_ocr, document_row, highest_document_id, ocr_candidates,
                                          page_totals, put_ocr_page, source_names, stored_pages, update_after_ocr)
 from archive.catalogue.queries import (ConsistencyFacts, JudgingInput, consistency_facts, VolumeDocument, document_title, evidence_rows, filed_tags,
-                                       hit_rows, judging_input, materials, readable_ids, review_rows, rolled_back,
+                                       check_rows, hit_rows, judging_input, materials, readable_ids, review_rows, rolled_back,
                                        source_paths, status_counts, volume_document)
 from archive.catalogue.records import (NewDocument, document_by_hash, document_count, insert_document,
                                        known_source, put_source, record_failure, unindexed_ids)
@@ -32,7 +32,7 @@ __all__ = [
     "count_waiting_for_ocr", "document_row", "highest_document_id", "ocr_candidates", "page_totals", "put_ocr_page",
     "source_names", "stored_pages", "update_after_ocr", "ConsistencyFacts", "consistency_facts",
     "JudgingInput", "VolumeDocument", "document_title", "evidence_rows", "filed_tags", "hit_rows", "judging_input",
-    "readable_ids", "materials", "review_rows", "rolled_back", "source_paths", "status_counts", "volume_document",
+    "readable_ids", "materials", "check_rows", "review_rows", "rolled_back", "source_paths", "status_counts", "volume_document",
     "NewDocument", "document_by_hash", "document_count", "insert_document", "known_source", "put_source",
     "record_failure", "unindexed_ids",
     "delete_user", "document_events", "put_user", "user_credentials", "user_rows",

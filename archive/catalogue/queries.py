@@ -68,6 +68,23 @@ def evidence_rows(conn: sqlite3.Connection) -> sqlite3.Cursor:
            WHERE t.status != 'rejected' AND d.status != 'failed'""")
 
 
+def check_rows(conn: sqlite3.Connection) -> list[dict]:
+    """What the quality checks read of every readable document: its facts, years, indicators and
+    its least sure OCR page (page, confidence) when OCR read it."""
+    years = defaultdict(list)
+    for doc_id, year in conn.execute("SELECT doc_id, year FROM doc_years ORDER BY year"):
+        years[doc_id].append(year)
+    codes = defaultdict(list)
+    for doc_id, code in conn.execute("SELECT doc_id, code FROM tags WHERE status != 'rejected' ORDER BY code"):
+        codes[doc_id].append(code)
+    unsure = {row[0]: (row[1], row[2]) for row in conn.execute(
+        "SELECT doc_id, page, MIN(ocr_confidence) FROM pages WHERE ocr_confidence IS NOT NULL GROUP BY doc_id")}
+    rows = conn.execute("""SELECT id, sha256, title, department, format, material, doc_number, doc_date, taken, kind
+                           FROM documents WHERE status != 'failed' ORDER BY id""")
+    return [dict(row) | {"years": years[row["id"]], "codes": codes[row["id"]], "unsure_page": unsure.get(row["id"])}
+            for row in rows]
+
+
 def materials(conn: sqlite3.Connection) -> dict[int, str]:
     """The type of material of every readable document that has one."""
     return dict(conn.execute("SELECT id, material FROM documents WHERE status != 'failed' AND material IS NOT NULL"))

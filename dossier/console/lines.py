@@ -12,7 +12,7 @@ from archive.search import SearchPage
 from archive.verify import VerifyReport
 from common.messages import _
 from dossier.judge import ReviewItem
-from dossier.operations import MATERIAL_LABELS, BuildOutcome, CoverageView, RetagChange
+from dossier.operations import MATERIAL_LABELS, BuildOutcome, CheckReport, CoverageView, RetagChange
 from dossier.console.tables import DOC_STATUS, KIND_NAME, STATUS_STYLE
 
 SHOWN_FAILURES = 20
@@ -222,3 +222,18 @@ def user_lines(rows: list[dict]) -> list[str]:
     if not rows:
         return [_("还没有用户：用 dossier user add 名字 --role viewer|editor|admin 添加")]
     return [f"{escape(r['name'])}  {r['role']}  " + _("（添加于 {at}）").format(at=r["created_at"][:10]) for r in rows]
+
+
+def check_lines(report: CheckReport, by: str) -> list[str]:
+    """Findings grouped by indicator (or department), one line each, then the count."""
+    if not report.findings:
+        return [_("没有发现问题：照片、说明报告、正式发文和年份都符合要求")]
+    groups = report.by_indicator() if by == "indicator" else report.by_department()
+    lines = []
+    for name, findings in groups.items():
+        lines.append(f"[bold]{escape(name)}[/]")
+        for f in findings:
+            lines.append(f"  {f.doc_id}  {escape(f.title or '')}  {escape(f.reason)}")
+    lines.append(_("共 {n} 处问题，涉及 {docs} 份文件；dossier show 编号 查看详情").format(
+        n=len(report.findings), docs=len({f.doc_id for f in report.findings})))
+    return lines

@@ -10,6 +10,7 @@ from dossier.operations.archive_ops import (ingest, init, list_docs, query_terms
                                                show, verify)
 from dossier.operations.browse_ops import Original, document, export_search, original, preview, volume_file, volumes
 from dossier.judge import MATERIAL_LABELS, MATERIALS
+from dossier.operations.check_ops import CheckReport, check
 from dossier.operations.decide import RetagChange, retag, review, tag
 from dossier.operations.report_ops import BuildOutcome, CoverageView, build, coverage, missing_years, status
 from dossier.operations import systems_ops as systems
@@ -19,4 +20,4 @@ __all__ = ["DocumentFilter", "Progress", "Workspace", "open_workspace", "ingest"
            "search", "searching", "show", "verify", "RetagChange", "retag", "review", "tag", "BuildOutcome", "CoverageView",
            "build", "coverage", "missing_years", "status", "systems", "users",
            "Original", "document", "export_search", "original", "preview", "volume_file", "volumes",
-           "MATERIALS", "MATERIAL_LABELS"]
+           "MATERIALS", "MATERIAL_LABELS", "CheckReport", "check"]

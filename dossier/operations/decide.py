@@ -6,7 +6,9 @@ from typing import Callable
 
 from archive import catalogue
 from archive.locking import workspace_lock
+from archive.store import Store
 from archive.workspace import Workspace
+from dossier.checks import check_material
 from dossier.judge import ReviewItem, retag as run_retag, review_queue
 from dossier.operations._common import connection, system_of
 
@@ -61,7 +63,19 @@ def retag(ws: Workspace, *, dry_run: bool = False, on_wait: Callable[[str], None
 
 
 def review(ws: Workspace) -> list[ReviewItem]:
-    """Documents a person should look at, the most useful decision first."""
+    """Documents a person should look at, the most useful decision first; what the quality checks
+    found on a document (dossier check) is among its problems, and a document with nothing else
+    to decide comes after the rest."""
     with connection(ws) as conn:
-        return review_queue(conn, system_of(ws), ws.config.assessment_year, ws.config.required_years,
-                            ws.config.ocr_low_confidence)
+        system = system_of(ws)
+        items = review_queue(conn, system, ws.config.assessment_year, ws.config.required_years,
+                             ws.config.ocr_low_confidence)
+        findings = check_material(conn, Store(ws.store_dir), system, ws.config, ws.cache_dir / "photo-facts.json")
+    by_id = {item.doc_id: item for item in items}
+    for finding in findings:
+        item = by_id.get(finding.doc_id)
+        if item is None:
+            item = by_id[finding.doc_id] = ReviewItem(finding.doc_id, finding.title, finding.department, [], 0.0)
+            items.append(item)
+        item.problems.append(finding.reason)
+    return items
