@@ -30,6 +30,8 @@ DEFAULT_CHECKS = {
     "min_jpeg_quality": 40,       # estimated from the JPEG's quantization tables (1-100)
     "duplicate_distance": 6,      # bits apart (of 64) for two photos to be the same picture
 }
+# [online]: the limits of the online submission's upload (dossier export online).
+DEFAULT_ONLINE = {"image_long_edge": 1920, "image_max_kb": 500, "pdf_max_mb": 10}
 
 
 @dataclass
@@ -45,6 +47,7 @@ class Config:
     ocr_engine: str = DEFAULT_OCR_ENGINE                  # [ocr] engine: who reads scans
     ocr_low_confidence: float = DEFAULT_OCR_LOW_CONFIDENCE  # [ocr] low_confidence
     checks: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_CHECKS))   # [checks]
+    online: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_ONLINE))   # [online]
 
     def to_toml(self) -> dict:
         data: dict = {"system": self.system, "assessment_year": self.assessment_year}
@@ -57,6 +60,7 @@ class Config:
         data["search"] = {"engine": self.engine}
         data["ocr"] = {"engine": self.ocr_engine, "low_confidence": self.ocr_low_confidence}
         data["checks"] = dict(self.checks)
+        data["online"] = dict(self.online)
         return data
 
 
@@ -107,7 +111,7 @@ KNOWN_SETTINGS: dict[str, set[str] | None] = {
     "system": None, "assessment_year": None, "deadline": None,
     "required_years": set(DEFAULT_REQUIRED_YEARS), "departments": {"aliases"}, "ingest": {"max_file_mb"},
     "build": {"fonds", "retention", "compiler", "checker"}, "search": {"engine"}, "ocr": {"engine", "low_confidence"},
-    "checks": set(DEFAULT_CHECKS),
+    "checks": set(DEFAULT_CHECKS), "online": set(DEFAULT_ONLINE),
 }
 
 
@@ -146,11 +150,12 @@ def _parse_config(path: Path) -> Config:
             path=path, engines="、".join(SEARCH_ENGINES)))
     cfg.engine = engine
     cfg.ocr_engine, cfg.ocr_low_confidence = _ocr_settings(path, raw.get("ocr", {}))
-    for key, value in _table(path, raw, "checks").items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise WorkspaceError(_("{path}：[checks] {key} 必须是不小于 0 的数，例如 {example}").format(
-                path=path, key=key, example=DEFAULT_CHECKS[key]))
-        cfg.checks[key] = value
+    for table, defaults, target in (("checks", DEFAULT_CHECKS, cfg.checks), ("online", DEFAULT_ONLINE, cfg.online)):
+        for key, value in _table(path, raw, table).items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise WorkspaceError(_("{path}：[{table}] {key} 必须是大于 0 的数，例如 {example}").format(
+                    path=path, table=table, key=key, example=defaults[key]))
+            target[key] = value
     return cfg
 
 

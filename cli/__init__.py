@@ -238,4 +238,4 @@ def check(ctx, by: str, as_json: bool) -> None:
 
 
 # The other commands register themselves on `main` (imported last: they import it).
-from cli import systems, workbench  # noqa: E402,F401
+from cli import export, systems, workbench  # noqa: E402,F401

@@ -51,11 +51,16 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
 
 
+def safe_name(text: str, limit: int = MAX_STEM, fallback: str = "volume") -> str:
+    """`text` usable as a file name on Windows and Linux: no reserved characters, no trailing dot."""
+    stem = _UNSAFE.sub("_", text)
+    stem = re.sub(r"\s+", " ", stem).strip()[:limit].rstrip(" .")
+    return stem or fallback
+
+
 def safe_stem(code: str, name: str) -> str:
     """'<code> <name>' usable as a file name on Windows and Linux."""
-    stem = _UNSAFE.sub("_", f"{code} {name}")
-    stem = re.sub(r"\s+", " ", stem).strip()[:MAX_STEM].rstrip(" .")
-    return stem or "volume"
+    return safe_name(f"{code} {name}")
 
 
 def compile_date(given: dt.date | None = None) -> dt.date:

@@ -237,3 +237,11 @@ def check_lines(report: CheckReport, by: str) -> list[str]:
     lines.append(_("共 {n} 处问题，涉及 {docs} 份文件；dossier show 编号 查看详情").format(
         n=len(report.findings), docs=len({f.doc_id for f in report.findings})))
     return lines
+
+
+def export_lines(result) -> list[str]:
+    lines = [escape(w) for w in result.warnings]
+    lines.append(_("已导出 {n} 个指标、{files} 个文件（本次写入 {written} 个，删去 {removed} 个）：{folder}").format(
+        n=len(result.indicators), files=result.files, written=result.written, removed=result.removed,
+        folder=escape(str(result.folder))))
+    return lines

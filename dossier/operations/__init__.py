@@ -12,6 +12,7 @@ from dossier.operations.browse_ops import Original, document, export_search, ori
 from dossier.judge import MATERIAL_LABELS, MATERIALS
 from dossier.operations.check_ops import CheckReport, check
 from dossier.operations.decide import RetagChange, retag, review, tag
+from dossier.operations.export_ops import export_online
 from dossier.operations.report_ops import BuildOutcome, CoverageView, build, coverage, missing_years, status
 from dossier.operations import systems_ops as systems
 from dossier.operations import users_ops as users
@@ -20,4 +21,4 @@ __all__ = ["DocumentFilter", "Progress", "Workspace", "open_workspace", "ingest"
            "search", "searching", "show", "verify", "RetagChange", "retag", "review", "tag", "BuildOutcome", "CoverageView",
            "build", "coverage", "missing_years", "status", "systems", "users",
            "Original", "document", "export_search", "original", "preview", "volume_file", "volumes",
-           "MATERIALS", "MATERIAL_LABELS", "CheckReport", "check"]
+           "MATERIALS", "MATERIAL_LABELS", "CheckReport", "check", "export_online"]
