@@ -31,13 +31,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from examples import docgen
-from examples.citydocs import (DEPARTMENTS, DocSpec, Indicator, issuer_name, load_system, render,
+from examples.citydocs import (DEPARTMENTS, PHOTO_FORMATS, DocSpec, Indicator, issuer_name, load_system, render,
                                resolve_department, title_for, topic_departments)
 
-ALL_FORMATS = ("docx", "pdf", "doc", "xlsx", "xls", "txt", "scan", "duplicate", "broken")
+ALL_FORMATS = ("docx", "pdf", "doc", "xlsx", "xls", "txt", "scan", "photo", "duplicate", "broken")
 LO_PDF_CAP = 40        # LibreOffice-made PDFs per city, whatever its size: one soffice batch
 LO_DOC_CAP = 20        # Word 97 .doc files per city (also LibreOffice)
 SCAN_CAP = 30          # scans are slow to draw and useless without OCR: a few are enough
+PHOTO_CAP = 40         # photos of activities (JPEG, one in five HEIC), with the camera's date
 PARALLEL_FROM = 300    # below this many documents a process pool costs more than it saves
 MANIFEST_VERSION = 1
 
@@ -94,6 +95,7 @@ def _shares(docs: int, chosen: set[str]) -> dict[str, int]:
         "duplicate": round(docs * 0.03) if "duplicate" in chosen else 0,
         "broken": max(1, round(docs * 0.01)) if "broken" in chosen else 0,
         "scan": min(max(2, round(docs * 0.015)), SCAN_CAP) if "scan" in chosen else 0,
+        "photo": min(max(2, round(docs * 0.04)), PHOTO_CAP) if "photo" in chosen else 0,
         "noise": round(docs * 0.03),
         "outside": round(docs * 0.05),
     }
@@ -193,6 +195,8 @@ class _Planner:
         dept = self.department(ind)
         fmt = fmt or self.fmt(kind)
         genre, title = title_for(rng, ind, kind, years, fmt, dept)
+        if fmt in PHOTO_FORMATS:      # a phone's photo, named by the data group after what it shows
+            genre, title = "照片", f"{ind.name}{rng.choice(['活动现场', '现场照片', '活动照片', '工作现场'])}"
         codes = tuple(i.code for i in (ind, extra) if i)
         words = (ind.name, *ind.keywords) if ind else ()
         year = years[-1]
@@ -253,6 +257,10 @@ def plan_city(indicators: list[Indicator], docs: int, seed: int, year: int, chos
     for n in range(share["scan"]):
         ind, kind, y = rng.choice(slots)
         planner.add(ind, kind, (y,), fmt="png" if n % 2 == 0 else "imgpdf", role="scan")
+    activity = [slot for slot in slots if slot[1] == "activity"] or slots
+    for n in range(share["photo"]):
+        ind, kind, y = rng.choice(activity)
+        planner.add(ind, "activity", (y,), fmt="heic" if n % 5 == 4 else "jpg", role="photo")
     for _ in range(share["broken"]):
         ind, kind, y = rng.choice(slots)
         spec = planner.add(ind, kind, (y,), fmt=rng.choice([f for f in ("docx", "xlsx", "pdf") if f in chosen]

@@ -7,6 +7,8 @@ or in parallel and still come out identical.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import random
 import re
 import tempfile
@@ -17,6 +19,7 @@ import yaml
 
 from examples import docgen
 from examples.compose import person
+from examples.photos import save_photo, scene
 
 ROOT = Path(__file__).resolve().parents[1]
 SYSTEM_FILE = ROOT / "schemas" / "civilized-city.yaml"
@@ -174,7 +177,8 @@ def title_for(rng: random.Random, ind: Indicator | None, kind: str | None, years
 
 _FORMAT = {"lopdf": "pdf", "imgpdf": "pdf"}
 _MAKER = {"docx": "python-docx", "pdf": "fpdf2", "lopdf": "libreoffice", "doc": "libreoffice", "xlsx": "openpyxl",
-          "xls": "xlwt", "txt": "gb18030-text", "png": "pillow", "imgpdf": "pillow"}
+          "xls": "xlwt", "txt": "gb18030-text", "png": "pillow", "imgpdf": "pillow", "jpg": "camera", "heic": "camera"}
+PHOTO_FORMATS = ("jpg", "heic")
 
 
 @dataclass
@@ -183,7 +187,7 @@ class DocSpec:
 
     index: int
     relpath: str
-    fmt: str                 # docx pdf lopdf doc xlsx xls txt png imgpdf
+    fmt: str                 # docx pdf lopdf doc xlsx xls txt png imgpdf jpg heic
     genre: str
     title: str
     codes: tuple[str, ...]
@@ -194,7 +198,7 @@ class DocSpec:
     doc_number: str | None
     issuer: str
     date: str
-    role: str                # main outside noise scan broken duplicate
+    role: str                # main outside noise scan photo broken duplicate
     header_code: str | None = None
     extra_words: tuple[str, ...] = ()    # a second indicator's name and keywords, if any
     broken: str | None = None
@@ -235,6 +239,10 @@ def render(root: Path, seed: int, spec: DocSpec) -> bytes | None:
     path = root / spec.relpath
     path.parent.mkdir(parents=True, exist_ok=True)
     year = spec.years[-1]
+    if spec.fmt in PHOTO_FORMATS:      # a scene with the camera's date: no text to compose
+        _, month, day = (int(n) for n in re.findall(r"\d+", spec.date)[:3])
+        save_photo(scene(rng.randint(0, 10**6)), path, dt.datetime(year, month, day, rng.randint(8, 17), rng.randint(0, 59)))
+        return None
     paragraphs = docgen.compose_paragraphs(rng, list(spec.words), year, rng.randint(4, 9), genre=spec.genre,
                                            city=CITY, department=spec.department)
     if spec.extra_words:

@@ -9,6 +9,7 @@ import datetime as dt
 import random
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 from examples.scans import render_notice
@@ -41,7 +42,9 @@ def scene(seed: int, size: tuple[int, int] = (1600, 1200)) -> Image.Image:
         draw.line((x, y, x + rng.randint(-4, 4), y + rng.randint(2, 7)),
                   fill=tuple(max(0, min(255, c + shade)) for c in base), width=1)
     lens = image.filter(ImageFilter.GaussianBlur(0.6))
-    grain = Image.effect_noise(size, 40).convert("RGB")
+    # Pillow's effect_noise follows C's rand(), not our seed: the grain comes from a seeded generator.
+    noise = np.random.default_rng(seed).normal(128, 40, (height, width)).clip(0, 255).astype(np.uint8)
+    grain = Image.fromarray(noise, "L").convert("RGB")
     return Image.blend(lens, grain, 0.08)
 
 

@@ -31,6 +31,12 @@ fi
 echo "== dossier build   （每个指标一卷卷宗，docx 和 pdf，另有总目录）"
 dossier build
 
+echo "== dossier check   （材料质量：照片、说明报告、正式发文、年份）"
+dossier check --by department | tail -n 12
+
+echo "== dossier export online   （网上申报：每个指标一个上传文件夹和 清单.xlsx）"
+dossier export online
+
 echo "== dossier search 志愿服务 --limit 3"
 dossier search 志愿服务 --limit 3
 
@@ -44,6 +50,7 @@ echo
 echo "完成。工作区：$PWD"
 echo "  卷宗：        $PWD/out/卷宗（总目录.xlsx 列出每一卷及其缺少的年份）"
 [ -f out/材料审核记录表.xlsx ] && echo "  记录表：      $PWD/out/材料审核记录表.xlsx"
+echo "  网上申报：    $PWD/out/网上申报（每个指标一个文件夹，清单.xlsx 列出全部文件）"
 echo "  缺什么：      dossier coverage --missing   （哪个指标缺哪一年，由哪个部门补）"
 echo "  试一试：      source .venv/bin/activate; cd demo/工作区; dossier search 垃圾分类"
 echo "  工作台：      source .venv/bin/activate; cd demo/工作区; dossier serve"

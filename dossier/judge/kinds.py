@@ -34,7 +34,7 @@ STAT_WORDS = ("统计分析报告", "数据分析报告", "统计报告", "统�
 ACTIVITY_WORDS = ("信息公开工作年度报告", "信息公开年度报告", "实施方案", "工作方案", "方案", "通知", "总结",
                   "简报", "新闻", "台账", "制度", "办法", "规定", "意见", "要点", "计划", "规划", "纲要",
                   "细则", "章程", "守则", "公约", "条例", "决定", "通报", "报告", "汇报", "讲话", "发言",
-                  "主持词", "倡议书", "倡议", "纪要", "批复", "请示", "函", "工作动态", "动态", "活动")
+                  "主持词", "倡议书", "倡议", "纪要", "批复", "请示", "函", "工作动态", "动态", "活动", "照片", "现场")
 # Words of news about work (no type word, but plainly activity): figures in such a text are the
 # results of the work, so only a long, dense run of them makes statistics.
 ACTIVITY_NEWS = re.compile(r"召开|举办|举行|开展|启动|部署|推进会|会议|座谈|督查|督导|调研|表彰|宣传|培训|演练|慰问|走进")
