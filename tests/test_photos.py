@@ -74,3 +74,41 @@ def test_a_photographed_notice_keeps_what_it_says(ws):
     text = "".join(page["text"] for page in detail["page_texts"])
     assert "文明" in text and len(text) > 100
     assert doc["id"] in {hit.id for hit in ops.search(workspace, title[4:12]).hits}
+
+
+@pytest.fixture(scope="module")
+def activity(tmp_path_factory):
+    """Three photos of one activity (one folder, one day), one of another day, and a report."""
+    base = tmp_path_factory.mktemp("活动照片")
+    folder = base / "材料" / "团市委" / "学雷锋志愿服务"
+    for n in range(3):
+        save_photo(scene(30 + n), folder / f"学雷锋志愿服务活动现场{n + 1}.jpg", dt.datetime(2024, 3, 5, 9, 10 + n))
+    save_photo(scene(40), folder / "学雷锋志愿服务活动总结会.jpg", dt.datetime(2024, 4, 1, 15, 0))
+    workspace, _ = ops.init(base / "工作区", assessment_year=2026)
+    ops.ingest(workspace, [base / "材料"], ocr="off")
+    for doc in ops.list_docs(workspace):
+        ops.tag(workspace, str(doc["id"]), add=("Ⅲ-114",))
+    return workspace
+
+
+def test_photos_of_one_folder_and_day_are_one_activity(activity):
+    docs = {d["title"]: d for d in ops.list_docs(activity)}
+    same = {docs[f"学雷锋志愿服务活动现场{n}"]["activity"] for n in (1, 2, 3)}
+    assert len(same) == 1 and same.pop().endswith("|2024-03-05")
+    assert docs["学雷锋志愿服务活动总结会"]["activity"].endswith("|2024-04-01")
+
+
+def test_a_volume_shows_an_activity_s_photos_several_to_a_page(activity):
+    import json
+    import zipfile
+
+    outcome = ops.build(activity, ["Ⅲ-114"])
+    manifest = json.loads((outcome.folder / ".dossier-build.json").read_text(encoding="utf-8"))
+    volume = manifest["volumes"]["Ⅲ-114"]
+    starts = volume["pdf"]["starts"]
+    assert len(set(starts.values())) == 2 and volume["pdf"]["pages"] == 2     # three on one page, one on the next
+    docx = next(p for p in outcome.folder.iterdir() if p.suffix == ".docx" and p.name.startswith("Ⅲ-114"))
+    with zipfile.ZipFile(docx) as zf:
+        body = zf.read("word/document.xml").decode("utf-8")
+    assert "第 1—3 件　照片（同一活动，2024-03-05）" in body and body.count("<pic:pic") == 4
+    assert "图 2：学雷锋志愿服务活动现场2" in body

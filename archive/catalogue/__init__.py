@@ -7,7 +7,7 @@ judging, coverage and the volumes need.
 from archive.catalogue.database import SCHEMA_VERSION, Transaction, connect, log_event, now
 from archive.catalogue.decisions import (AutoTag, Change, add_manual_tag, document_years, remove_manual_tag,
                                          set_auto_kind, set_auto_material, set_auto_tags, set_auto_years,
-                                         set_manual_kind, set_manual_material, set_manual_years)
+                                         set_activity, set_manual_kind, set_manual_material, set_manual_years)
 from archive.catalogue.documents import (document_detail, document_summaries, document_summary, list_documents,
                                          resolve_doc)
 from archive.catalogue.filters import DocumentFilter, matching_ids
@@ -26,7 +26,7 @@ from archive.catalogue.texts import (all_document_ids, document_text, mark_index
 __all__ = [
     "SCHEMA_VERSION", "Transaction", "connect", "log_event", "now",
     "AutoTag", "Change", "add_manual_tag", "document_years", "remove_manual_tag", "set_auto_kind", "set_auto_tags",
-    "set_auto_years", "set_manual_kind", "set_manual_years", "set_auto_material", "set_manual_material",
+    "set_auto_years", "set_manual_kind", "set_manual_years", "set_auto_material", "set_manual_material", "set_activity",
     "document_detail", "document_summaries", "document_summary", "list_documents", "resolve_doc",
     "DocumentFilter", "matching_ids",
     "count_waiting_for_ocr", "document_row", "highest_document_id", "ocr_candidates", "page_totals", "put_ocr_page",

@@ -114,11 +114,13 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE documents ADD COLUMN taken TEXT;
     """,
-    # 5: the type of material as the online submission sorts it (photo, official, report, table, other).
+    # 5: the type of material as the online submission sorts it (photo, official, report, table, other),
+    # and for photos the activity they show: photos of one folder and one day (folder|day).
     """
     ALTER TABLE documents ADD COLUMN material TEXT;
     ALTER TABLE documents ADD COLUMN material_source TEXT;
     ALTER TABLE documents ADD COLUMN material_reason TEXT;
+    ALTER TABLE documents ADD COLUMN activity TEXT;
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

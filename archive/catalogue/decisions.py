@@ -148,6 +148,11 @@ def set_auto_material(conn: sqlite3.Connection, doc_id: int, material: str, reas
     return row["material"] != material
 
 
+def set_activity(conn: sqlite3.Connection, doc_id: int, activity: str | None) -> None:
+    """The activity a photo belongs to (its folder and day), or None for every other document."""
+    conn.execute("UPDATE documents SET activity = ? WHERE id = ?", (activity, doc_id))
+
+
 def set_manual_material(conn: sqlite3.Connection, doc_id: int, material: str, actor: str | None = None) -> None:
     before = conn.execute("SELECT material FROM documents WHERE id = ?", (doc_id,)).fetchone()["material"]
     conn.execute("UPDATE documents SET material = ?, material_source = 'manual', material_reason = '人工指定', "

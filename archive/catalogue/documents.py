@@ -47,7 +47,7 @@ def document_summary(conn: sqlite3.Connection, row: sqlite3.Row) -> dict:
         "format": row["format"], "pages": row["pages"], "years": _years(conn, row["id"]), "kind": row["kind"],
         "status": row["status"], "error": row["error"], "sources": _sources(conn, row["id"]),
         "tags": _tags(conn, row["id"]), "doc_number": row["doc_number"], "issuer": row["issuer"],
-        "doc_date": row["doc_date"], "material": row["material"], "taken": row["taken"],
+        "doc_date": row["doc_date"], "material": row["material"], "taken": row["taken"], "activity": row["activity"],
     }
 
 

@@ -115,8 +115,8 @@ class VolumeDocument:
 
 def volume_document(conn: sqlite3.Connection, doc_id: int) -> VolumeDocument | None:
     doc = conn.execute(
-        """SELECT id, sha256, format, title, department, pages, doc_number, issuer, doc_date, kind, status
-           FROM documents WHERE id = ?""", (doc_id,)).fetchone()
+        """SELECT id, sha256, format, title, department, pages, doc_number, issuer, doc_date, kind, status,
+                  material, activity, taken FROM documents WHERE id = ?""", (doc_id,)).fetchone()
     if doc is None:
         return None
     years = tuple(r[0] for r in conn.execute("SELECT year FROM doc_years WHERE doc_id = ? ORDER BY year", (doc_id,)))

@@ -111,6 +111,21 @@ class Converter:
             return None
         return atomic_write(target, data)
 
+    def photo_sheet(self, photos: list[tuple[str, Path, str]]) -> Path | None:
+        """Photos of one activity, (sha256, original, caption) each, four to an A4 page in two
+        columns, each with its caption below; None when one of them cannot be read."""
+        key = hashlib.sha256("\n".join(f"{sha}|{caption}" for sha, _, caption in photos).encode("utf-8")).hexdigest()
+        target = self.cache_dir / "pdf" / f"photos-{key[:24]}-v{CONVERT_VERSION}.pdf"
+        if target.is_file():
+            return target
+        try:
+            data = _photo_pages([(path, caption) for _, path, caption in photos])
+        except Exception as exc:  # Pillow raises many types on damaged images
+            for sha, _, _ in photos:
+                self.errors.setdefault(sha, f"照片无法读取（{type(exc).__name__}）")
+            return None
+        return atomic_write(target, data)
+
     def placeholder(self, title: str, reason: str) -> bytes:
         """One A4 page saying which document should be here and why it is not."""
         return _text_page([f"【此处为：{title}】", "", f"原件未能放入本卷：{reason}。", "请查阅原件或安装 LibreOffice 后重新生成。"])
@@ -195,6 +210,36 @@ def _wrap(text: str, size: float, width: float) -> list[str]:
             line = ""
         line += ch
     return lines + [line] if line else lines or [""]
+
+
+def _photo_pages(photos: list[tuple[Path, str]], per_page: int = 4) -> bytes:
+    import io
+    from PIL import Image, ImageOps
+    from reportlab.lib.units import mm
+    from reportlab.lib.utils import ImageReader
+
+    buffer = io.BytesIO()
+    pdf, (width, height) = _canvas(buffer)
+    margin, gap, caption_room = 18 * mm, 8 * mm, 14 * mm
+    cell_w = (width - 2 * margin - gap) / 2
+    cell_h = (height - 2 * margin - gap) / 2 - caption_room
+    for start in range(0, len(photos), per_page):
+        for n, (path, caption) in enumerate(photos[start:start + per_page]):
+            with Image.open(path) as image:
+                picture = ImageOps.exif_transpose(image).convert("RGB")
+            picture.thumbnail((1200, 1200))         # print quality at this size, a volume of sane weight
+            column, row = n % 2, n // 2
+            scale = min(cell_w / picture.width, cell_h / picture.height)
+            w, h = picture.width * scale, picture.height * scale
+            left = margin + column * (cell_w + gap)
+            top = height - margin - row * (cell_h + caption_room + gap)
+            pdf.drawImage(ImageReader(picture), left + (cell_w - w) / 2, top - h, w, h)
+            pdf.setFont(CAPTION_FONT, 10.5)
+            for k, line in enumerate(_wrap(f"图：{caption}", 10.5, cell_w)[:2]):
+                pdf.drawCentredString(left + cell_w / 2, top - h - 6 * mm - k * 5 * mm, line)
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
 
 
 def _text_page(lines: list[str]) -> bytes:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from archive import catalogue
 from dossier.systems import EVIDENCE_KINDS, Indicator, System, normalize_code
 
-FORMAT_VERSION = "1"      # bump when the layout of the volumes changes: every volume is rebuilt
+FORMAT_VERSION = "2"      # bump when the layout of the volumes changes: every volume is rebuilt
 
 GROUPS = ("institutional", "statistics", "activity")
 GROUP_LABELS = {"institutional": "规范文件", "statistics": "统计数据", "activity": "活动材料"}
@@ -45,12 +45,15 @@ class PlannedDoc:
     group: str                    # institutional | statistics | activity
     status: str                   # ok | needs_ocr
     text_sha256: str              # hash of the extracted text the docx volume shows
+    material: str | None = None   # photo, official, report, table, other
+    activity: str | None = None   # a photo's activity (folder|day): its photos share pages
 
     @property
     def date8(self) -> str:
         """The catalogue's date: 8 digits (DA/T 22), or the year when only that is known."""
-        if self.doc_date:
-            return self.doc_date.replace("-", "")[:8]
+        day = self.doc_date or (self.activity or "").rpartition("|")[2]     # a photo: the day it was taken
+        if day:
+            return day.replace("-", "")[:8]
         return str(self.years[0]) if self.years else ""
 
     @property
@@ -105,7 +108,8 @@ class VolumePlan:
             "system": [self.system_id, self.system_version, self.system_name],
             "indicator": self.indicator.to_dict() if self.indicator else [self.code, self.name],
             "documents": [[d.seq, d.sha256, d.text_sha256, d.format, d.title, d.department, d.pages,
-                           d.doc_number, d.issuer, d.doc_date, d.kind, list(d.years), d.group, d.status]
+                           d.doc_number, d.issuer, d.doc_date, d.kind, list(d.years), d.group, d.status,
+                           d.material, d.activity]
                           for d in self.documents],
             "missing": {k: sorted(v) for k, v in sorted((self.missing or {}).items())},
             "options": options or {},
@@ -126,7 +130,9 @@ def group_of(title: str, kind: str | None, fmt: str = "") -> str:
 
 def _sort_key(row: dict) -> tuple:
     year = min(row["years"]) if row["years"] else int(row["doc_date"][:4]) if row["doc_date"] else 9999
-    return (GROUPS.index(row["group"]), year, row["doc_date"] or "9999-99-99", row["title"], row["sha256"])
+    # A photo's day is when it was taken; photos of one activity stay together (they share pages).
+    day = row["doc_date"] or row.get("taken") or "9999-99-99"
+    return (GROUPS.index(row["group"]), year, day, row.get("activity") or "", row["title"], row["sha256"])
 
 
 def tagged_documents(conn: sqlite3.Connection) -> dict[str, list[int]]:
@@ -163,7 +169,8 @@ def plan_volume(conn: sqlite3.Connection, system: System, indicator: Indicator, 
         PlannedDoc(seq=n, doc_id=r["id"], sha256=r["sha256"], format=r["format"], title=r["title"],
                    department=r["department"], pages=r["pages"] or 0, doc_number=r["doc_number"],
                    issuer=r["issuer"], doc_date=r["doc_date"], kind=r["kind"], years=r["years"],
-                   group=r["group"], status=r["status"], text_sha256=r["text_sha256"])
+                   group=r["group"], status=r["status"], text_sha256=r["text_sha256"], material=r.get("material"),
+                   activity=r.get("activity"))
         for n, r in enumerate(rows, start=1)
     ]
     years = sorted({y for d in documents for y in d.years})
@@ -204,3 +211,20 @@ def plan_volumes(conn: sqlite3.Connection, system: System, codes: list[str] | No
         given = (missing.get(indicator.code) or {}) if missing is not None else None
         plans.append(plan_volume(conn, system, indicator, ids, given))
     return plans, skipped
+
+
+PHOTOS_PER_PAGE = 4
+
+
+def photo_runs(documents: list[PlannedDoc]) -> list[list[PlannedDoc]]:
+    """The volume's documents in order, photos of one activity taken together as one run (several
+    to a page); every other document is a run of its own."""
+    runs: list[list[PlannedDoc]] = []
+    for doc in documents:
+        last = runs[-1][-1] if runs else None
+        if (doc.material == "photo" and doc.activity and last is not None and last.material == "photo"
+                and last.activity == doc.activity):
+            runs[-1].append(doc)
+        else:
+            runs.append([doc])
+    return runs

@@ -28,7 +28,7 @@ from dossier.build import fonts as fonts
 from dossier.build import wordml as wordml
 from dossier.build.fonts import BODY, HEADING, KAI, TITLE
 from dossier.systems import EVIDENCE_LABELS
-from dossier.build.plan import GROUP_LABELS, PlannedDoc, VolumePlan
+from dossier.build.plan import GROUP_LABELS, PHOTOS_PER_PAGE, PlannedDoc, VolumePlan, photo_runs
 
 MAX_DOC_CHARS = 30_000        # text of one document shown in the docx; the rest is in the original
 MAX_TABLE_ROWS = 300
@@ -74,9 +74,16 @@ class ContentSource(Protocol):
 
 
 def estimated_numbering(plan: VolumePlan) -> Numbering:
-    """Start and end pages from each document's known page count (documents.pages)."""
+    """Start and end pages from each document's known page count (documents.pages); photos of
+    one activity share pages, four to a page, as in the PDF volume."""
     result, page = {}, 1
-    for doc in plan.documents:
+    for run in photo_runs(plan.documents):
+        if len(run) > 1:
+            for n, doc in enumerate(run):
+                result[doc.seq] = (page + n // PHOTOS_PER_PAGE,) * 2
+            page += -(-len(run) // PHOTOS_PER_PAGE)
+            continue
+        doc = run[0]
         result[doc.seq] = (page, page + doc.pages_estimate - 1)
         page += doc.pages_estimate
     return result
@@ -299,6 +306,27 @@ def _picture(document, path: Path, max_w: float = 156, max_h: float = 165) -> No
     paragraph.add_run().add_picture(str(path), width=Mm(w * scale), height=Mm(h * scale))
 
 
+def add_photo_run(document, run: list[PlannedDoc], numbering: Numbering, source: ContentSource) -> None:
+    """Photos of one activity behind one divider that lists them, two to a page, each with its caption."""
+    first, last = run[0], run[-1]
+    day = (first.activity or "").rsplit("|", 1)[-1]
+    _paragraph(document, f"第 {first.seq}—{last.seq} 件　照片（同一活动，{day}）", HEADING, Pt(16), page_break=True)
+    widths = [14, 106, 22, 14]
+    table = _fixed_table(document, widths)
+    _row(table, widths, [(label, HEADING, Pt(12), WD_ALIGN_PARAGRAPH.CENTER) for label in ("序号", "题名", "日期", "页号")])
+    for doc in run:
+        _row(table, widths, [(str(doc.seq), BODY, Pt(12), WD_ALIGN_PARAGRAPH.CENTER), (doc.title, BODY, Pt(12), None),
+                             (doc.date8, BODY, Pt(12), WD_ALIGN_PARAGRAPH.CENTER),
+                             (str(numbering[doc.seq][0]), BODY, Pt(12), WD_ALIGN_PARAGRAPH.CENTER)])
+    for doc in run:
+        image = source.image(doc)
+        if image is None:
+            _paragraph(document, f"（第 {doc.seq} 件照片无法显示，见原件。）", KAI)
+            continue
+        _picture(document, image, max_h=95)
+        _paragraph(document, f"图 {doc.seq}：{doc.title}", KAI, Pt(12), WD_ALIGN_PARAGRAPH.CENTER)
+
+
 def add_document(document, plan: VolumePlan, doc: PlannedDoc, numbering: Numbering, source: ContentSource) -> None:
     """One document behind its divider: text, tables, or images of pages without text."""
     _divider(document, plan, doc, numbering)
@@ -365,8 +393,11 @@ def build_volume_docx(plan: VolumePlan, ctx: VolumeContext, source: ContentSourc
     add_catalogue(document, plan, numbering)
     body = document.add_section(WD_SECTION.NEW_PAGE)
     fonts.page_number_footer(body, start=1)
-    for doc in plan.documents:
-        add_document(document, plan, doc, numbering, source)
+    for run in photo_runs(plan.documents):
+        if len(run) > 1:
+            add_photo_run(document, run, numbering, source)
+        else:
+            add_document(document, plan, run[0], numbering, source)
     closing = document.add_section(WD_SECTION.NEW_PAGE)
     fonts.blank_footer(closing)
     add_note(document, plan, ctx, total, exact=False)

@@ -24,7 +24,7 @@ from pypdf.generic import ArrayObject, ByteStringObject
 
 from dossier.build.pdf_convert import Converter
 from dossier.build.volume_docx import Numbering, VolumeContext, front_matter_docx, note_docx
-from dossier.build.plan import PlannedDoc, VolumePlan
+from dossier.build.plan import PHOTOS_PER_PAGE, PlannedDoc, VolumePlan, photo_runs
 from common.files import atomic_write
 
 
@@ -80,22 +80,48 @@ def _open(path: Path) -> PdfReader | None:
         return None
 
 
+def _photo_run(run: list[PlannedDoc], converter: Converter, original: Callable[[PlannedDoc], Path],
+               page: int, numbering: Numbering) -> list[DocPdf] | None:
+    """Photos of one activity on shared pages, four to a page: the first photo's part holds the
+    pages, the others point into them (0 pages of their own). None when a photo cannot be read."""
+    sheet = converter.photo_sheet([(doc.sha256, original(doc), doc.title) for doc in run])
+    if sheet is None:
+        return None
+    pages = -(-len(run) // PHOTOS_PER_PAGE)
+    for n, doc in enumerate(run):
+        numbering[doc.seq] = (page + n // PHOTOS_PER_PAGE,) * 2
+    return [DocPdf(run[0], sheet, None, pages, "照片")] + [DocPdf(doc, None, None, 0, "照片") for doc in run[1:]]
+
+
 def layout(plan: VolumePlan, converter: Converter, original: Callable[[PlannedDoc], Path]) -> PdfLayout:
-    """Each document as PDF (converter.prepare must have run) and the page numbers that gives."""
+    """Each document as PDF (converter.prepare must have run) and the page numbers that gives;
+    photos of one activity share pages."""
     parts, problems, numbering, page = [], [], {}, 1
-    for doc in plan.documents:
-        path = converter.pdf_for(doc.sha256, doc.format, original(doc), doc.title)
-        reader = _open(path) if path else None
-        if reader is None:
-            reason = converter.errors.get(doc.sha256) or "原件无法读取"
-            part = DocPdf(doc, None, converter.placeholder(doc.title, reason), 1, "未转换")
-            problems.append(f"第 {doc.seq} 件《{doc.title}》：{reason}")
-        else:
-            part = DocPdf(doc, path, None, len(reader.pages), "扫描件" if doc.status == "needs_ocr" else "")
-        numbering[doc.seq] = (page, page + part.pages - 1)
-        page += part.pages
-        parts.append(part)
+    for run in photo_runs(plan.documents):
+        shared = _photo_run(run, converter, original, page, numbering) if len(run) > 1 else None
+        if shared is not None:
+            parts += shared
+            page += shared[0].pages
+            continue
+        for doc in run:
+            page = _single(doc, converter, original, page, parts, problems, numbering)
     return PdfLayout(plan, parts, numbering, problems)
+
+
+def _single(doc: PlannedDoc, converter: Converter, original: Callable[[PlannedDoc], Path], page: int,
+            parts: list[DocPdf], problems: list[str], numbering: Numbering) -> int:
+    """One document's own pages; returns the next page number."""
+    path = converter.pdf_for(doc.sha256, doc.format, original(doc), doc.title)
+    reader = _open(path) if path else None
+    if reader is None:
+        reason = converter.errors.get(doc.sha256) or "原件无法读取"
+        part = DocPdf(doc, None, converter.placeholder(doc.title, reason), 1, "未转换")
+        problems.append(f"第 {doc.seq} 件《{doc.title}》：{reason}")
+    else:
+        part = DocPdf(doc, path, None, len(reader.pages), "扫描件" if doc.status == "needs_ocr" else "")
+    numbering[doc.seq] = (page, page + part.pages - 1)
+    parts.append(part)
+    return page + part.pages
 
 
 def matter_docx(lay: PdfLayout, ctx: VolumeContext) -> tuple[bytes, bytes]:
@@ -136,7 +162,9 @@ def assemble(lay: PdfLayout, front_pdf: Path | None, note_pdf: Path | None, out_
     front = len(writer.pages)
     starts: dict[int, int] = {}
     for part in lay.parts:
-        starts[part.doc.seq] = len(writer.pages)
+        starts[part.doc.seq] = front + lay.numbering[part.doc.seq][0] - 1
+        if not part.pages:        # a photo on a page its activity's first photo brought
+            continue
         source = PdfReader(io.BytesIO(part.placeholder)) if part.path is None else _open(part.path)
         first = lay.numbering[part.doc.seq][0]
         for offset, page in enumerate(source.pages):

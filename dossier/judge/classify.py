@@ -77,6 +77,14 @@ def _years(title: str, text: str, paths: list[str], issue_date: str | None,
     return list(decision.years), source, decision.reason
 
 
+def _activity(row, paths: list[str]) -> str | None:
+    """Photos of one folder and one day show one activity: 'folder|day' (None without a day)."""
+    if not row["taken"] or not paths:
+        return None
+    folder = paths[0].rsplit("/", 1)[0] if "/" in paths[0] else ""
+    return f"{folder}|{row['taken']}"
+
+
 def classify_documents(conn: sqlite3.Connection, system: System, doc_ids: list[int]) -> list[Change]:
     """Decide years, kind and tags of the documents (ok or needs_ocr; failed ones are skipped)
     inside the caller's transaction; returns a Change for each document where something changed."""
@@ -96,6 +104,7 @@ def classify_documents(conn: sqlite3.Connection, system: System, doc_ids: list[i
         material = detect_material(row["format"], title, text, doc_number=row["doc_number"], issuer=row["issuer"],
                                    taken=row["taken"], table_ratio=row["table_ratio"] or 0.0)
         catalogue.set_auto_material(conn, doc_id, material.material, material.reason)
+        catalogue.set_activity(conn, doc_id, _activity(row, paths) if material.material == "photo" else None)
 
         suggestions = tagger.suggest(title, text, paths, row["department"])
         added, removed = set_auto_tags(conn, doc_id, [AutoTag(s.code, s.source, s.confidence, s.reason)
