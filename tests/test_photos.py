@@ -112,3 +112,21 @@ def test_a_volume_shows_an_activity_s_photos_several_to_a_page(activity):
         body = zf.read("word/document.xml").decode("utf-8")
     assert "第 1—3 件　照片（同一活动，2024-03-05）" in body and body.count("<pic:pic") == 4
     assert "图 2：学雷锋志愿服务活动现场2" in body
+
+
+def test_a_caption_written_beside_a_photo_is_its_title_and_a_thumbnail_is_kept(tmp_path):
+    source = tmp_path / "材料" / "市文明办"
+    save_photo(scene(50), source / "IMG_20240504_091500.jpg", dt.datetime(2024, 5, 4, 9, 15))
+    (source / "IMG_20240504_091500.txt").write_text("2024年5月4日 岚山社区 文明交通劝导志愿服务\n拍摄：王芳\n",
+                                                     encoding="gb18030")
+    workspace, _ = ops.init(tmp_path / "工作区", assessment_year=2026)
+    ops.ingest(workspace, [tmp_path / "材料"], ocr="off")
+    photo = next(d for d in ops.list_docs(workspace) if d["format"] == "image:jpeg")
+    assert photo["title"] == "2024年5月4日 岚山社区 文明交通劝导志愿服务"
+    assert photo["id"] in {hit.id for hit in ops.search(workspace, "文明交通劝导").hits}
+    ops.check(workspace)
+    thumbnails = list((workspace.cache_dir / "thumbnails").glob("*.jpg"))
+    assert len(thumbnails) == 1 and photo["sha256"] in thumbnails[0].name
+    from PIL import Image
+    with Image.open(thumbnails[0]) as image:
+        assert max(image.size) == 320

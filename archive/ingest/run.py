@@ -23,8 +23,8 @@ from typing import Callable
 from archive.ocr import run_ocr
 from archive import catalogue
 from archive.catalogue import Transaction, connect
-from common.errors import os_reason, is_disk_full
-from archive.extract import EXTRACTOR_VERSION, DocumentRecord, extract_document, file_title
+from common.errors import ExtractionError, is_disk_full, os_reason
+from archive.extract import EXTRACTOR_VERSION, DocumentRecord, decode_text, extract_document, file_title
 from archive.faults import crash_point
 from archive.locking import workspace_lock
 from archive.ingest.reading_pool import Reader, ReadingPool
@@ -253,6 +253,9 @@ class _Collector:
 
     def take(self, job: _Pending, result: tuple[DocumentRecord, tuple[Postings, Postings] | None]) -> None:
         record, postings = result
+        caption = _sidecar_caption(job.first.path) if record.format.startswith("image:") else None
+        if caption:
+            record.title, postings = caption, None          # the index analyses the caption here
         self.batch.append((job, record))
         self.postings.append(postings)
         self.ingester.progress.advance()
@@ -292,6 +295,22 @@ def extract_for_index(path: Path, name: str, analyze: Analyzer | None = analyze
     takes them analysed ahead (whoosh; tantivy analyses the text itself)."""
     record = extract_document(path, name)
     return record, analyze(record.title, "\n".join(record.pages)) if analyze else None
+
+
+SIDECAR_BYTES = 4096
+
+
+def _sidecar_caption(picture: Path) -> str | None:
+    """The caption a department wrote beside a photo (活动现场.jpg + 活动现场.txt: 时间、地点、事件),
+    its first line; None when there is none or it cannot be read."""
+    sidecar = picture.with_suffix(".txt")
+    try:
+        with open(sidecar, "rb") as handle:
+            text = decode_text(handle.read(SIDECAR_BYTES))
+    except (OSError, ExtractionError):
+        return None
+    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return line[:200] or None
 
 
 def _name(cand: Candidate) -> str:

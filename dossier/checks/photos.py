@@ -5,6 +5,7 @@ Reading a photo costs tens of milliseconds, so the facts are kept per content (s
 workspace's cache: a check of 2,000 photos reads each one once."""
 from __future__ import annotations
 
+import io
 import json
 import warnings
 from dataclasses import asdict, dataclass
@@ -25,6 +26,7 @@ except ImportError:
 
 FACTS_VERSION = 1
 SHARPNESS_EDGE = 1024        # sharpness is measured on the photo scaled to this long side
+THUMBNAIL_EDGE = 320         # the thumbnail kept beside the facts, for lists and the workbench
 # The IJG standard luminance table at quality 50: a JPEG's own table, scaled against it, tells
 # roughly the quality it was saved at.
 _STANDARD_LUMA = np.array([16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69,
@@ -50,7 +52,8 @@ def jpeg_quality(image: Image.Image) -> int | None:
     return int(round(min(100, max(1, quality))))
 
 
-def read_facts(path: Path) -> PhotoFacts:
+def read_facts(path: Path, thumbnail: Path | None = None) -> PhotoFacts:
+    """The facts of the photo at `path`; with `thumbnail`, its small upright JPEG is written there."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         with Image.open(path) as image:
@@ -58,6 +61,12 @@ def read_facts(path: Path) -> PhotoFacts:
             upright = ImageOps.exif_transpose(image)
             width, height = upright.size
             grey = upright.convert("L")
+            if thumbnail is not None:
+                small = upright.convert("RGB")
+                small.thumbnail((THUMBNAIL_EDGE, THUMBNAIL_EDGE))
+                buffer = io.BytesIO()
+                small.save(buffer, "JPEG", quality=80)
+                atomic_write(thumbnail, buffer.getvalue(), sync=False)
     grey.thumbnail((SHARPNESS_EDGE, SHARPNESS_EDGE))
     sharpness = float(cv2.Laplacian(np.asarray(grey), cv2.CV_64F).var())
     return PhotoFacts(width, height, round(sharpness, 1), quality, str(imagehash.phash(grey)))
@@ -77,14 +86,18 @@ class PhotoFactsCache:
 
     def get(self, sha256: str, path: Path) -> PhotoFacts | None:
         """The facts of one stored photo; None when its pixels cannot be read."""
-        if sha256 not in self.facts:
+        if sha256 not in self.facts or not self.thumbnail(sha256).is_file():
             try:
-                self.facts[sha256] = asdict(read_facts(path))
+                self.facts[sha256] = asdict(read_facts(path, self.thumbnail(sha256)))
             except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
                 self.facts[sha256] = None
             self.changed = True
         found = self.facts[sha256]
         return PhotoFacts(**found) if found else None
+
+    def thumbnail(self, sha256: str) -> Path:
+        """Where the photo's thumbnail is kept (the workspace's derived data, beside the facts)."""
+        return self.path.parent / "thumbnails" / f"{sha256}.jpg"
 
     def save(self) -> None:
         if self.changed:
