@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ DEFAULT_CHECKS = {
     "min_jpeg_quality": 40,       # estimated from the JPEG's quantization tables (1-100)
     "duplicate_distance": 6,      # bits apart (of 64) for two photos to be the same picture
 }
+SETTING_CEILINGS = {"min_jpeg_quality": 100, "duplicate_distance": 64}
 # [online]: the limits of the online submission's upload (dossier export online).
 DEFAULT_ONLINE = {"image_long_edge": 1920, "image_max_kb": 500, "pdf_max_mb": 10}
 
@@ -98,6 +100,13 @@ class Workspace:
     def lock_path(self) -> Path:
         return self.root / ".dossier.lock"
 
+    def own_paths(self) -> list[Path]:
+        """What the workspace itself keeps in its folder: never material to ingest."""
+        catalog = self.catalog_path
+        return [self.root / CONFIG_NAME, catalog, catalog.with_name(catalog.name + "-wal"),
+                catalog.with_name(catalog.name + "-shm"), self.store_dir, self.index_dir, self.out_dir,
+                self.cache_dir, self.systems_dir, self.lock_path]
+
     def department_name(self, name: str | None) -> str | None:
         """The canonical department name, through the alias table of dossier.toml."""
         if not name:
@@ -152,9 +161,11 @@ def _parse_config(path: Path) -> Config:
     cfg.ocr_engine, cfg.ocr_low_confidence = _ocr_settings(path, raw.get("ocr", {}))
     for table, defaults, target in (("checks", DEFAULT_CHECKS, cfg.checks), ("online", DEFAULT_ONLINE, cfg.online)):
         for key, value in _table(path, raw, table).items():
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                raise WorkspaceError(_("{path}：[{table}] {key} 必须是大于 0 的数，例如 {example}").format(
-                    path=path, table=table, key=key, example=defaults[key]))
+            whole = isinstance(defaults[key], int)
+            if isinstance(value, bool) or not isinstance(value, int if whole else (int, float)) \
+                    or not math.isfinite(value) or not 0 < value <= SETTING_CEILINGS.get(key, 1e9):
+                raise WorkspaceError(_("{path}：[{table}] {key} 必须是大于 0 的{what}，例如 {example}").format(
+                    path=path, table=table, key=key, what=_("整数") if whole else _("数"), example=defaults[key]))
             target[key] = value
     return cfg
 
@@ -165,7 +176,7 @@ def _check_known(path: Path, raw: dict) -> None:
             raise WorkspaceError(_("{path}：不认识的设置项 {key}：请检查拼写（可用的有：{known}）").format(
                 path=path, key=key, known="、".join(KNOWN_SETTINGS)))
         inner = KNOWN_SETTINGS[key]
-        if inner is not None and isinstance(value, dict) and key != "departments":
+        if inner is not None and isinstance(value, dict):
             for sub in value:
                 if sub not in inner:
                     raise WorkspaceError(_("{path}：[{table}] 中不认识的设置项 {key}：请检查拼写（可用的有：{known}）").format(

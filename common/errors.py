@@ -125,5 +125,8 @@ class FileAccessError(DossierError):
 
     def __init__(self, exc: OSError) -> None:
         self.path = exc.filename
-        super().__init__(_("无法读写 {path}：{reason}；请检查这个路径和它的权限后重试").format(
-            path=exc.filename or "", reason=os_reason(exc)))
+        if exc.filename is None:
+            super().__init__(_("文件读写失败（{reason}）：请检查磁盘空间和文件夹权限后重试").format(reason=os_reason(exc)))
+        else:
+            super().__init__(_("无法读写 {path}：{reason}；请检查这个路径和它的权限后重试").format(
+                path=exc.filename, reason=os_reason(exc)))

@@ -29,7 +29,7 @@ def put_text(cell, value: object) -> None:
 
 def append_row(sheet, values: Iterable[object]) -> None:
     """`sheet.append(values)` with every string kept as text."""
-    values = list(values)
+    values = [sheet_text(value) if isinstance(value, str) else value for value in values]
     sheet.append(values)
     for column, value in enumerate(values, start=1):
         put_text(sheet.cell(row=sheet.max_row, column=column), value)

@@ -305,3 +305,15 @@ def test_a_broken_dossier_toml_is_one_line_naming_what_is_wrong(ws, tmp_path, na
 def test_a_workspace_without_its_dossier_toml_is_one_line(ws, tmp_path):
     copy = _damaged(ws, tmp_path, lambda root: (root / "dossier.toml").unlink())
     assert "dossier init" in _one_line(copy, "status")
+
+
+def test_material_kept_inside_the_workspace_folder_is_ingested_but_never_the_workspace_itself(tmp_path):
+    workspace, _ = ops.init(tmp_path / "创城", assessment_year=2026)
+    inbox = workspace.root / "收件" / "市文明办"
+    write_docx(inbox / "志愿服务总结.docx", "2024年志愿服务工作总结", ["2024年开展志愿服务活动86场。"])
+    first = ops.ingest(workspace, [workspace.root / "收件"], ocr="off")
+    assert first.added == 1 and not first.skipped
+    again = ops.ingest(workspace, [workspace.root], ocr="off")       # `dossier ingest .` in the workspace
+    assert again.added == 0 and again.unchanged == 1
+    reasons = {item["path"].rsplit("/", 1)[-1]: item["reason"] for item in again.skipped}
+    assert all("工作区自己的数据" in reasons[name] for name in ("catalog.sqlite", "store", "dossier.toml", "index"))

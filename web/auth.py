@@ -14,6 +14,7 @@ from pathlib import Path
 
 from starlette.requests import Request
 
+from common.files import atomic_write
 from common.messages import _
 from dossier import operations as ops
 
@@ -121,9 +122,10 @@ def log_in(request: Request, name: str, password: str) -> str | None:
 
 
 def log_out(request: Request) -> None:
-    if request.session.get("sid"):
-        request.app.state.revoked.add(request.session["sid"])
-    request.session.clear()
+    sid = request.session.get("sid")
+    request.session.clear()               # the browser's cookie is ended whatever happens next
+    if sid:
+        request.app.state.revoked.add(sid)
 
 
 class RevokedSessions:
@@ -137,15 +139,24 @@ class RevokedSessions:
         now = time.time()
         self._until: dict[str, float] = {}
         try:
-            for line in path.read_text(encoding="ascii").splitlines():
-                sid, _, until = line.partition(" ")
-                if until.replace(".", "", 1).isdigit() and float(until) > now:
-                    self._until[sid] = float(until)
-        except (FileNotFoundError, UnicodeDecodeError):
-            pass
+            lines = path.read_text(encoding="ascii").splitlines()
+        except (OSError, UnicodeDecodeError):
+            lines = []
+        for line in lines:
+            sid, _, until = line.partition(" ")
+            if until.isdigit() and float(until) > now:
+                self._until[sid] = float(until)
+        if len(self._until) < len(lines):     # expired cookies are forgotten: the file stays small
+            self._rewrite()
 
     def has(self, sid: str) -> bool:
         return sid in self._until
+
+    def _rewrite(self) -> None:
+        try:
+            atomic_write(self.path, "".join(f"{sid} {until:.0f}\n" for sid, until in self._until.items()), sync=False)
+        except OSError:
+            pass                              # kept in memory; the next start tries again
 
     def add(self, sid: str) -> None:
         until = time.time() + self.lifetime

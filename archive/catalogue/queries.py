@@ -78,7 +78,8 @@ def check_rows(conn: sqlite3.Connection) -> list[dict]:
     for doc_id, code in conn.execute("SELECT doc_id, code FROM tags WHERE status != 'rejected' ORDER BY code"):
         codes[doc_id].append(code)
     unsure = {row[0]: (row[1], row[2]) for row in conn.execute(
-        "SELECT doc_id, page, MIN(ocr_confidence) FROM pages WHERE ocr_confidence IS NOT NULL GROUP BY doc_id")}
+        """SELECT doc_id, page, MIN(ocr_confidence) FROM pages
+           WHERE ocr = 1 AND ocr_confidence IS NOT NULL AND TRIM(text) != '' GROUP BY doc_id""")}
     rows = conn.execute("""SELECT id, sha256, title, department, format, material, doc_number, doc_date, taken, kind
                            FROM documents WHERE status != 'failed' ORDER BY id""")
     return [dict(row) | {"years": years[row["id"]], "codes": codes[row["id"]], "unsure_page": unsure.get(row["id"])}

@@ -47,6 +47,14 @@ def _reading(raw: bytes) -> tuple[str, int]:
         return raw.decode("utf-8"), 0
     except UnicodeDecodeError:
         pass
+    try:
+        as_gb = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        as_gb = None
+    if as_gb is not None:
+        chinese = _as_big5(raw, as_gb)
+        if chinese is not as_gb or _mostly_common(as_gb):
+            return chinese, 0             # Big5, or GB text a word of Chinese in a long ASCII line
     lenient = raw.decode("utf-8", errors="replace")
     replaced = lenient.count("\ufffd")
     if replaced <= 0.01 * len(lenient):
@@ -67,12 +75,24 @@ def _line_by_line(data: bytes) -> tuple[str, int]:
     return "\n".join(lines), replaced
 
 
+def _mostly_common(text: str) -> bool:
+    """Whether the non-ASCII characters of `text` are mostly common ones (inside GB2312): Chinese,
+    not the rare characters another encoding's bytes turn into when read as GB18030."""
+    wide = [c for c in text if ord(c) > 0x7F]
+    return bool(wide) and sum(map(_outside_gb2312, wide)) < 0.2 * len(wide)
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
     """UTF-16 LE or BE when nearly every character it gives is one a Chinese text holds.
 
     GB18030 or binary bytes read as UTF-16 land in Hangul, surrogates and private use, not in
     the characters a Chinese text is made of, so the test does not take them."""
     even = data[: len(data) - len(data) % 2]
+    # UTF-16 holds a NUL for every ASCII character, all on one side of each pair; a stray NUL or
+    # two in a damaged text file does not make it UTF-16.
+    nuls = [n % 2 for n, byte in enumerate(even) if byte == 0]
+    if len(nuls) < max(2, 0.02 * len(even)) or max(nuls.count(0), nuls.count(1)) < 0.65 * len(nuls):
+        return None
     for encoding in ("utf-16-le", "utf-16-be"):
         try:
             text = even.decode(encoding)

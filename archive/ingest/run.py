@@ -121,7 +121,7 @@ class Ingester:
     # -- the run -----------------------------------------------------------------------------
     def run(self, sources: list[Path], department: str | None) -> IngestSummary:
         self.recover()
-        candidates = list(walk_sources(sources, self.ws.root))
+        candidates = list(walk_sources(sources, self.ws.own_paths()))
         self.progress.start(len(candidates), "ingest")
         pending: dict[str, _Pending] = {}
         window = IN_FLIGHT_PER_WORKER * self.worker_count

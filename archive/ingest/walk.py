@@ -68,16 +68,16 @@ def _candidate(path: Path, department: str | None) -> Candidate:
     return cand
 
 
-def walk_sources(sources: list[Path], workspace: Path | None = None) -> Iterator[Candidate]:
-    """Every file under the given files and folders, sorted, each real folder visited once; the
-    workspace's own folder (its catalogue, store and index) is never a source."""
-    own = os.path.realpath(workspace) if workspace is not None else None
+def walk_sources(sources: list[Path], own: list[Path] = ()) -> Iterator[Candidate]:
+    """Every file under the given files and folders, sorted, each real folder visited once; what
+    the workspace keeps for itself (`own`: its catalogue, store, index, outputs) is never a source."""
+    own = [os.path.realpath(path) for path in own]
     for source in sources:
         if not os.path.lexists(source):
             yield Candidate(path=source, display=display_path(os.path.abspath(source)), department=None,
                             problem=_("没有这个文件或文件夹"))
             continue
-        if own is not None and _within(os.path.realpath(source), own):
+        if _is_own(str(source), own):
             yield _own_folder(str(source), None)
             continue
         if not os.path.isdir(source):
@@ -90,9 +90,14 @@ def _within(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
+def _is_own(path: str, own: list[str]) -> bool:
+    real = os.path.realpath(path)
+    return any(_within(real, mine) for mine in own)
+
+
 def _own_folder(path: str, department: str | None) -> Candidate:
     return Candidate(path=Path(path), display=display_path(os.path.abspath(path)), department=department,
-                     skip=_("这是 dossier 工作区自己的文件夹，不收录：请收录各部门报送材料所在的文件夹"))
+                     skip=_("这是 dossier 工作区自己的数据（目录数据库、原件库、索引或输出），不收录"))
 
 
 def _leaves(path: str, real_root: str) -> bool:
@@ -108,7 +113,7 @@ def _outside_link(path: str, department: str | None) -> Candidate:
                      skip=_("指向来源文件夹之外的链接，未收录：如需收录，请直接收录它指向的文件或文件夹"))
 
 
-def _walk_folder(root: Path, own: str | None) -> Iterator[Candidate]:
+def _walk_folder(root: Path, own: list[str]) -> Iterator[Candidate]:
     seen: set[tuple[int, int]] = set()
     errors: list[OSError] = []
     real_root = os.path.realpath(root)
@@ -135,13 +140,15 @@ def _walk_folder(root: Path, own: str | None) -> Iterator[Candidate]:
         leaving = [d for d in dirs if d not in hidden and _leaves(os.path.join(folder, d), real_root)]
         for name in leaving:
             yield _outside_link(os.path.join(folder, name), department or display_path(name))
-        inside = [d for d in dirs if os.path.realpath(os.path.join(folder, d)) == own]
+        inside = [d for d in dirs if _is_own(os.path.join(folder, d), own)]
         for name in inside:
             yield _own_folder(os.path.join(folder, name), department or display_path(name))
         dirs[:] = sorted(d for d in dirs if d not in hidden and d not in leaving and d not in inside)
         for name in sorted(files):
             if _leaves(os.path.join(folder, name), real_root):
                 yield _outside_link(os.path.join(folder, name), department)
+            elif own and _is_own(os.path.join(folder, name), own):
+                yield _own_folder(os.path.join(folder, name), department)
             else:
                 yield _candidate(Path(folder) / name, department)
         while errors:

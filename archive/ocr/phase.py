@@ -322,7 +322,7 @@ class _Runner:
                              + (_("（另有 {n} 页；--ocr force 会重试）").format(n=len(failed) - 1) if len(failed) > 1 else ""))
             elif status == "needs_ocr":
                 notes.append(_("文字识别没有找到文字（没有文字的照片，或空白页？）"))
-            if (unsure := self._unsure(job)):
+            if (unsure := self._unsure(job, photo)):
                 self.summary.low_confidence += len(unsure)
                 page, held = unsure[0]
                 notes.append(_("OCR 第 {page} 页识别置信度低（{confidence:.0f}%）：请对照原件核对").format(
@@ -342,10 +342,11 @@ class _Runner:
         characters an engine sees in leaves, bricks and faces."""
         return len(CJK_RUN.findall(held.text)) >= PHOTO_MIN_CJK and held.confidence >= self.low_confidence
 
-    def _unsure(self, job: _Job) -> list[tuple[int, PageText]]:
-        """The pages with text that the engine read less surely than the workspace accepts."""
+    def _unsure(self, job: _Job, photo: bool = False) -> list[tuple[int, PageText]]:
+        """The pages with text kept that the engine read less surely than the workspace accepts
+        (a photo keeps only text read surely, so none of its pages is unsure)."""
         return [(page, held) for page, held in sorted(job.texts.items())
-                if held.text.strip() and held.confidence < self.low_confidence]
+                if not photo and held.text.strip() and held.confidence < self.low_confidence]
 
     def _update_document(self, row: sqlite3.Row, text: str, status: str, notes: list[str], pages: int, chars: int) -> None:
         """Status, notes, counts, and the facts the text now shows where the catalogue had none."""

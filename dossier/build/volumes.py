@@ -33,7 +33,7 @@ from dossier.build.volume_pdf import PdfLayout, assemble, layout, matter_docx
 from dossier.build.plan import FORMAT_VERSION, PlannedDoc, VolumePlan, plan_volumes
 from common.files import atomic_path, atomic_write, remove_stale_temporaries
 from common.messages import _
-from common.workers import worker_context
+from common.workers import end_with, worker_context
 
 MANIFEST = ".dossier-build.json"
 FORMATS = ("docx", "pdf")
@@ -248,7 +248,7 @@ def _render_docx(items: list[_Item], catalog_path: Path, source: _Source,
     # The largest volumes go first, so that no worker is left alone with a large one at the end.
     largest_first = sorted(items, key=lambda item: -len(item[0].documents))
     with ProcessPoolExecutor(workers, mp_context=worker_context(), initializer=_start_docx_worker,
-                             initargs=(catalog_path, source.store, source.converter)) as pool:
+                             initargs=(catalog_path, source.store, source.converter, os.getpid())) as pool:
         futures = {pool.submit(_docx_in_worker, item[0], item[1]): item for item in largest_first}
         try:
             for n, future in enumerate(as_completed(futures), start=1):
@@ -258,9 +258,11 @@ def _render_docx(items: list[_Item], catalog_path: Path, source: _Source,
             raise
 
 
-def _start_docx_worker(catalog_path: Path, store: Store, converter: Converter) -> None:
-    """A worker reads the catalogue through its own connection: SQLite's must not cross processes."""
+def _start_docx_worker(catalog_path: Path, store: Store, converter: Converter, owner: int) -> None:
+    """A worker reads the catalogue through its own connection: SQLite's must not cross processes;
+    it ends when the build that started it was killed."""
     global _worker_source
+    end_with(owner)
     _worker_source = _Source(catalogue.connect(catalog_path), store, converter)
 
 

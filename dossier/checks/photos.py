@@ -79,9 +79,10 @@ class PhotoFactsCache:
         self.path = path
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            self.facts = data["facts"] if data.get("version") == FACTS_VERSION else {}
-        except (FileNotFoundError, ValueError, KeyError):
-            self.facts = {}
+            facts = data.get("facts") if isinstance(data, dict) and data.get("version") == FACTS_VERSION else None
+        except (OSError, ValueError):
+            facts = None
+        self.facts = facts if isinstance(facts, dict) else {}
         self.changed = False
 
     def get(self, sha256: str, path: Path) -> PhotoFacts | None:
@@ -89,8 +90,10 @@ class PhotoFactsCache:
         if sha256 not in self.facts or not self.thumbnail(sha256).is_file():
             try:
                 self.facts[sha256] = asdict(read_facts(path, self.thumbnail(sha256)))
+            except FileNotFoundError:
+                return None                   # verify names a missing original; nothing to remember
             except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-                self.facts[sha256] = None
+                self.facts[sha256] = None     # pixels that cannot be decoded stay so
             self.changed = True
         found = self.facts[sha256]
         return PhotoFacts(**found) if found else None

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import imagehash
-
 from dossier.checks.photos import PhotoFacts
 
 FIGURE = re.compile(r"\d")
@@ -49,10 +47,12 @@ def photo_findings(facts: PhotoFacts, limits: dict) -> list[tuple[str, str]]:
 def duplicate_findings(photos: list[tuple[dict, PhotoFacts]], distance: int) -> dict[int, tuple[str, str]]:
     """Each photo that shows the same picture as an earlier one (resized or re-encoded too)."""
     found: dict[int, tuple[str, str]] = {}
-    hashes = [(row, imagehash.hex_to_hash(facts.phash)) for row, facts in photos]
+    # 64-bit hashes as integers: the bits two differ in, counted by the processor (5,000 photos in
+    # a few seconds, where comparing hash objects takes minutes).
+    hashes = [(row, int(facts.phash, 16)) for row, facts in photos]
     for n, (row, digest) in enumerate(hashes):
         for first, other in hashes[:n]:
-            if digest - other <= distance:
+            if (digest ^ other).bit_count() <= distance:
                 reason = f"与文件 {first['id']}（{first['title']}）是同一张照片"
                 if first["years"] and row["years"] and set(first["years"]) != set(row["years"]):
                     reason += f"，却记为不同年份（{'、'.join(map(str, first['years']))} 与 {'、'.join(map(str, row['years']))}）"

@@ -26,7 +26,7 @@ __all__ = ["OnlineResult", "export_online", "LISTING"]
 
 LISTING = "清单.xlsx"
 TITLE_CHARS = 40                      # of a document's title in its file name
-OURS = re.compile(r"^\d{2,}_.+\.(pdf|jpg|docx|doc|xlsx|xls|wps|txt|csv|png|tif|tiff)$")
+OURS = re.compile(r"^\d{2,}_.+\.[A-Za-z0-9]{1,5}$")       # 序号_题名.ext: the files the export writes
 
 
 @dataclass
@@ -50,7 +50,7 @@ def _upload_file(doc, material: str | None, store: Store, converter: Converter, 
                  result: OnlineResult) -> tuple[bytes, str]:
     """The bytes and extension of one document in upload form."""
     original = store.path_for(doc.sha256)
-    if material == "photo":
+    if material == "photo" and doc.format.startswith("image:"):
         return upload_jpeg(original, int(limits["image_long_edge"]), limits["image_max_kb"]), "jpg"
     pdf = converter.pdf_for(doc.sha256, doc.format, original, doc.title)
     if pdf is None:
@@ -66,7 +66,7 @@ def _upload_file(doc, material: str | None, store: Store, converter: Converter, 
 def _zip_folder(folder: Path) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(folder.iterdir()):
+        for path in sorted(p for p in folder.iterdir() if p.is_file() and OURS.match(p.name)):
             info = zipfile.ZipInfo(f"{folder.name}/{path.name}", date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
             info.flag_bits |= 0x800          # names in UTF-8, as Windows' own unzip reads them
@@ -80,9 +80,11 @@ def _missing_text(missing: dict[str, list[int]]) -> str:
 
 
 def export_online(conn: sqlite3.Connection, store: Store, plans: list[VolumePlan], out_dir: Path,
-                  converter: Converter, limits: dict, *, zipped: bool = False,
+                  converter: Converter, limits: dict, *, zipped: bool = False, complete: bool = True,
                   progress: Callable[[str], None] | None = None) -> OnlineResult:
-    """Write the upload folders of `plans` (with each plan's missing years) into `out_dir`."""
+    """Write the upload folders of `plans` (with each plan's missing years) into `out_dir`.
+    `complete`: the plans are every indicator with material, so 清单.xlsx is rewritten and the
+    folders and zips of indicators no longer among them are removed; otherwise neither."""
     result = OnlineResult(out_dir)
     material_of = catalogue.materials(conn)
     rows, missing_rows = [], []
@@ -110,5 +112,25 @@ def export_online(conn: sqlite3.Connection, store: Store, plans: list[VolumePlan
             missing_rows.append([plan.code, plan.name, plan.lead_department, text])
         if zipped:
             _write_if_changed(out_dir / f"{folder.name}.zip", _zip_folder(folder), result)
+    if not complete:
+        result.warnings.append("只导出了部分指标，清单.xlsx 未改动：不带指标编号再运行一次即可更新清单")
+        return result
     _write_if_changed(out_dir / LISTING, listing_xlsx(rows, missing_rows), result)
+    _remove_stale_indicators(out_dir, {safe_stem(plan.code, plan.name) for plan in plans}, result)
     return result
+
+
+def _remove_stale_indicators(out_dir: Path, current: set[str], result: OnlineResult) -> None:
+    """Folders (and zips) of indicators that have no material any more, when they hold only our files."""
+    for path in sorted(out_dir.iterdir()):
+        stem = path.name[:-4] if path.suffix == ".zip" else path.name
+        if stem in current or path.name == LISTING:
+            continue
+        if path.is_dir() and all(p.is_file() and OURS.match(p.name) for p in path.iterdir()):
+            for file in path.iterdir():
+                file.unlink()
+            path.rmdir()
+            result.removed += 1
+        elif path.suffix == ".zip" and path.is_file() and (out_dir / stem).exists() is False:
+            path.unlink()
+            result.removed += 1

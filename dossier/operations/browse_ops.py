@@ -96,9 +96,12 @@ def _natural(code: str) -> list:
 def volume_file(ws: Workspace, name: str) -> Path:
     """A file of the volumes' folder by its bare name; anything else is not found."""
     folder = (ws.out_dir / "卷宗").resolve()
-    if "\x00" in name:
+    try:
+        path = (folder / name).resolve()
+        found = "/" not in name and "\\" not in name and not name.startswith(".") and path.parent == folder \
+            and path.is_file()
+    except (OSError, ValueError):       # a NUL, or a name longer than the file system allows
+        found = False
+    if not found:
         raise DocumentNotFound(name.replace("\x00", ""))
-    path = (folder / name).resolve()
-    if "/" in name or "\\" in name or name.startswith(".") or path.parent != folder or not path.is_file():
-        raise DocumentNotFound(name)
     return path

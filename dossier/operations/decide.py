@@ -73,6 +73,8 @@ def review(ws: Workspace) -> list[ReviewItem]:
         findings = check_material(conn, Store(ws.store_dir), system, ws.config, ws.cache_dir / "photo-facts.json")
     by_id = {item.doc_id: item for item in items}
     for finding in findings:
+        if finding.check == "ocr-low":      # the queue already names a scan read unsurely
+            continue
         item = by_id.get(finding.doc_id)
         if item is None:
             item = by_id[finding.doc_id] = ReviewItem(finding.doc_id, finding.title, finding.department, [], 0.0)

@@ -23,4 +23,4 @@ def export_online(ws: Workspace, codes: list[str] | None = None, *, out_dir: Pat
     with workspace_lock(ws.lock_path, "export", on_wait=on_wait), connection(ws) as conn:
         plans, _ = plan_volumes(conn, system, codes or None, missing_years(conn, system, ws))
         return write_online(conn, Store(ws.store_dir), plans, target, converter or Converter(ws.cache_dir),
-                            ws.config.online, zipped=zipped, progress=progress)
+                            ws.config.online, zipped=zipped, complete=not codes, progress=progress)
