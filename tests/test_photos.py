@@ -65,11 +65,14 @@ def test_a_scene_keeps_no_ocr_text_and_its_caption_finds_it(ws):
     assert "".join(page["text"] for page in detail["page_texts"]).strip() == ""
     hits = ops.search(workspace, "文明交通劝导").hits
     assert doc["id"] in {hit.id for hit in hits}
+    # not read at all: a scene outdoors shows no paper, so no OCR time is spent on it
+    assert [page["engine"] for page in ops.show(workspace, str(doc["id"]))["ocr_pages"]] == ["未识别：照片画面里没有纸面"]
 
 
 def test_a_photographed_notice_keeps_what_it_says(ws):
     workspace, title = ws
     doc = _doc(workspace, "公告栏通知.jpg")
+    assert ops.show(workspace, str(doc["id"]))["ocr_pages"][0]["engine"].startswith("rapidocr")
     detail = ops.document(workspace, str(doc["id"]))
     text = "".join(page["text"] for page in detail["page_texts"])
     assert "文明" in text and len(text) > 100

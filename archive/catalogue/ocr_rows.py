@@ -23,9 +23,9 @@ def ocr_candidates(conn: sqlite3.Connection, force: bool, checked_through: int) 
     readable PDF and image; else scans waiting, and text PDFs added after `checked_through`
     (ids only grow: the catalogue never deletes a document)."""
     if force:
-        return conn.execute("SELECT id, sha256, format, title, status FROM documents WHERE status != 'failed' "
+        return conn.execute("SELECT id, sha256, format, title, status, taken FROM documents WHERE status != 'failed' "
                             "AND (format = 'pdf' OR format LIKE 'image:%') ORDER BY id").fetchall()
-    return conn.execute("SELECT id, sha256, format, title, status FROM documents WHERE status = 'needs_ocr' "
+    return conn.execute("SELECT id, sha256, format, title, status, taken FROM documents WHERE status = 'needs_ocr' "
                         "OR (status = 'ok' AND format = 'pdf' AND id > ?) ORDER BY id", (checked_through,)).fetchall()
 
 

@@ -55,6 +55,24 @@ def page_count(path: Path, fmt: str) -> int:
         raise OcrError(_("图片无法读取（{kind}：{exc}）").format(kind=type(exc).__name__, exc=exc)) from exc
 
 
+PAPER_SHARE = 0.3       # of a photo's pixels pale and grey enough to be paper, a banner's white …
+
+
+def looks_like_paper(path: Path) -> bool:
+    """Whether a photo may show text: a good share of it is pale and unsaturated, as a notice, a
+    document or a board is. A scene outdoors (sky, grass, vests) is not, and is not read."""
+    try:
+        with Image.open(path) as image:
+            image.draft("RGB", (256, 256))
+            small = image.convert("HSV")
+            small.thumbnail((256, 256))
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return True                       # let OCR try, and say what it could not
+    saturation, value = small.getchannel("S").getdata(), small.getchannel("V").getdata()
+    pale = sum(1 for s, v in zip(saturation, value) if s < 40 and v > 140)
+    return pale >= PAPER_SHARE * len(saturation)
+
+
 def load_page(path: Path, fmt: str, page: int) -> Image.Image:
     """Page `page` (1-based) as a Pillow image: a rendered PDF page or an image frame."""
     if fmt == "pdf":

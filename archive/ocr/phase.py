@@ -40,7 +40,7 @@ from archive.extract import file_title
 from archive.faults import crash_point
 from archive.extract import read_facts
 from archive.ocr.engine import OCR_VERSION, OcrError, OcrUnavailable, PageText, engine_label, ocr_page, pages_needing_ocr, usable_engine
-from archive.ocr.images import page_count, poppler_status
+from archive.ocr.images import looks_like_paper, page_count, poppler_status
 from archive.index import SearchBackend
 from archive.store import Store
 from archive.workspace import Workspace
@@ -51,6 +51,7 @@ MODES = ("auto", "off", "force")
 OCR_NOTE = "OCR 识别"                 # search and show mark documents whose text came from OCR
 INDEX_EVERY = 2.0                      # seconds between index commits while documents complete
 PHOTO_NOTE = "照片：画面中没有成段文字，以文件名为说明"
+SCENE_ENGINE = "未识别：照片画面里没有纸面"
 PHOTO_MIN_CJK = 8                      # Chinese characters a photo must show to keep its OCR text
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]")
 _OUR_NOTES = ("OCR", OCR_NOTE, PHOTO_NOTE)   # notes this phase owns (replaced on every run)
@@ -133,6 +134,7 @@ class _Job:
     texts: dict[int, PageText] = field(default_factory=dict)
     failures: dict[int, str] = field(default_factory=dict)
     cached_failures: set[int] = field(default_factory=set)
+    scene: bool = False                # a camera's photo of a scene, no paper in it: nothing to read
 
     @property
     def done(self) -> bool:
@@ -196,7 +198,8 @@ def _plan(conn: sqlite3.Connection, store: Store, mode: str, checked_through: in
             wanted = list(range(1, count + 1))
         wanted = [n for n in wanted if not stored.get(n, ("", 0))[1]]
         if wanted:
-            jobs.append(_Job(row["id"], row["sha256"], row["format"], row["title"], row["status"], wanted))
+            scene = bool(row["taken"]) and not looks_like_paper(path)
+            jobs.append(_Job(row["id"], row["sha256"], row["format"], row["title"], row["status"], wanted, scene=scene))
     jobs.sort(key=lambda job: (len(job.pages), job.doc_id))
     return jobs
 
@@ -278,7 +281,9 @@ class _Runner:
     def _read(self, job: _Job, page: int) -> tuple[PageText | None, str | None, bool]:
         """One page in a worker thread (onnxruntime, a tesseract subprocess and Pillow release the
         GIL): (what was read, None, _) or (None, the reason it failed, whether a later run should
-        try again)."""
+        try again). A photo of a scene is not read at all: OCR would find only what is not there."""
+        if job.scene:
+            return PageText("", 100.0, SCENE_ENGINE), None, False
         try:
             read = ocr_page(self.store.path_for(job.sha256), "pdf" if job.fmt == "pdf" else "image", page, self.engine)
         except OcrUnavailable as exc:     # a missing tool: the page is not to blame
