@@ -52,8 +52,11 @@ def add_images(folder: Folder, scratch: Path) -> None:
         _saved(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=200, loop=0))
     add("webp", "图片/网页图片.webp", "needs_ocr", "a WebP picture (phones and chat apps save them)", _saved(_picture(), "WEBP"))
     heic = struct.pack(">I", 24) + b"ftypheic" + b"\x00\x00\x00\x00mif1heic" + b"\x00" * 64
-    add("heic", "图片/苹果手机.heic", "failed", "an iPhone HEIC photo: said in words (not yet readable), never a crash",
-        heic, note="JPEG")
+    add("heic_header_only", "图片/坏的苹果手机照片.heic", "failed", "a HEIC file with a header and no picture: said in words",
+        heic, note="损坏")
+    import pillow_heif
+    pillow_heif.register_heif_opener()
+    add("heic", "图片/苹果手机.heic", "needs_ocr", "an iPhone HEIC photo: read like any picture", _saved(_picture(), "HEIF"))
     add("png_zero_size", "图片/零尺寸.png", "failed", "a PNG whose header says 0 x 0 pixels",
         b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", 0, 0, 8, 2, 0, 0, 0)) + _png_chunk(b"IEND", b""))
     add("bmp_header_only", "图片/只有文件头.bmp", "failed", "a BMP header and nothing else", b"BM" + b"\x00" * 40)
