@@ -20,7 +20,8 @@ def make_city(base: Path, docs: int = 40):
     from dossier import operations as ops
 
     src = base / "材料"
-    generate_city(src, docs=docs, libreoffice=False)
+    # The city of the web tests is the one their expectations were written on: no photos (their own tests cover them).
+    generate_city(src, docs=docs, libreoffice=False, formats="docx,pdf,doc,xlsx,xls,txt,scan,duplicate,broken")
     write_docx(src / "市城管局" / "脚本标题.docx", SCRIPT_TITLE, ["2025年，全市推进垃圾分类，生活垃圾回收利用率达到38%。"],
                date="2025年6月1日")
     write_docx(src / "市城管局" / "2024年垃圾分类宣传活动记录.docx", "2024年垃圾分类宣传活动记录",
