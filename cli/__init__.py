@@ -97,12 +97,14 @@ def ingest(ctx, sources: tuple[Path, ...], department, workers, ocr: str, wait: 
 @click.option("--kind", type=KINDS, help=_("统计数据类（statistics）或活动类（activity）材料。"))
 @click.option("--material", type=click.Choice(ops.MATERIALS),
               help=_("材料类型：图片资料（photo）、正式发文（official）、说明报告（report）、数据表格（table）或其他（other）。"))
+@click.option("--wait", type=click.FloatRange(0), default=30, show_default=True,
+              help=_("另一个 dossier 进程正在写入工作区时（例如正在收录），最多等待的秒数。"))
 @click.pass_context
-def tag(ctx, doc: str, add_codes, remove_codes, years, kind, material) -> None:
+def tag(ctx, doc: str, add_codes, remove_codes, years, kind, material, wait: float) -> None:
     if not (add_codes or remove_codes or years or kind or material):
         raise click.UsageError(_("请说明要记录什么：--add、--remove、--year、--kind 或 --material"))
     detail = ops.tag(_ws(ctx), doc, add=add_codes, remove=remove_codes, years=years, kind=kind, material=material,
-                    actor=login_name(), on_wait=err.print)
+                    actor=login_name(), wait=wait, on_wait=err.print)
     say(lines.tag_line(detail))
 
 
