@@ -68,7 +68,7 @@ def looks_like_paper(path: Path) -> bool:
             small.thumbnail((256, 256))
     except (OSError, ValueError, Image.DecompressionBombError):
         return True                       # let OCR try, and say what it could not
-    saturation, value = small.getchannel("S").getdata(), small.getchannel("V").getdata()
+    saturation, value = small.getchannel("S").tobytes(), small.getchannel("V").tobytes()
     pale = sum(1 for s, v in zip(saturation, value) if s < 40 and v > 140)
     return pale >= PAPER_SHARE * len(saturation)
 
