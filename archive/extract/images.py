@@ -7,18 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import warnings
 from pathlib import Path
 
 from PIL import Image
 
-try:    # phones save HEIC; without pillow-heif such a photo fails with its reason
-    import pillow_heif
-    pillow_heif.register_heif_opener()
-except ImportError:
-    pillow_heif = None
 
 from common.errors import ExtractionError
+from common.pictures import HEIF_READABLE, open_picture
 from archive.extract.base import Extracted, extractor
 from common.messages import _
 
@@ -48,17 +43,15 @@ def camera_day(image: Image.Image) -> str | None:
 
 def _picture_facts(path: Path) -> tuple[int, int, str | None]:
     """Width, height and the camera's day from the header, or an ExtractionError saying what is wrong."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        try:
-            with Image.open(path) as image:
-                width, height = image.size
-                taken = camera_day(image)
-        except Image.DecompressionBombError:
-            raise ExtractionError(_("图片像素数大到异常（可能是恶意构造的“解压炸弹”）：已拒绝，请向报送部门要一份正常大小的图片")) from None
-        except (OSError, ValueError, EOFError, SyntaxError) as exc:
-            raise ExtractionError(_("图片已损坏或不完整，无法打开（{kind}）：请向报送部门要一份完好的图片").format(
-                kind=type(exc).__name__)) from exc
+    try:
+        with open_picture(path) as image:
+            width, height = image.size
+            taken = camera_day(image)
+    except Image.DecompressionBombError:
+        raise ExtractionError(_("图片像素数大到异常（可能是恶意构造的“解压炸弹”）：已拒绝，请向报送部门要一份正常大小的图片")) from None
+    except (OSError, ValueError, EOFError, SyntaxError) as exc:
+        raise ExtractionError(_("图片已损坏或不完整，无法打开（{kind}）：请向报送部门要一份完好的图片").format(
+            kind=type(exc).__name__)) from exc
     if width * height > MAX_PIXELS:
         raise ExtractionError(_("图片有 {w:,} × {h:,} 像素，大到异常（可能是恶意构造的“解压炸弹”）：已拒绝，请向报送部门要一份正常大小的图片").format(
             w=width, h=height))
@@ -69,7 +62,7 @@ def _picture_facts(path: Path) -> tuple[int, int, str | None]:
 
 @extractor("image:")
 def extract_image(path: Path, fmt: str) -> Extracted:
-    if fmt == "image:heic" and pillow_heif is None:
+    if fmt == "image:heic" and not HEIF_READABLE:
         raise ExtractionError(_("暂不能读取苹果手机的 HEIC 照片（缺少 pillow-heif）：请重新运行安装命令，或另存为 JPEG 后再收录"))
     taken = _picture_facts(path)[2]
     notes = [_("照片拍摄于 {day}（相机记录）").format(day=taken)] if taken else []

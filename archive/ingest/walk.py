@@ -117,6 +117,8 @@ def _walk_folder(root: Path, own: list[str]) -> Iterator[Candidate]:
     seen: set[tuple[int, int]] = set()
     errors: list[OSError] = []
     real_root = os.path.realpath(root)
+    # Only the workspace's data inside this folder can be met here: elsewhere no file costs a realpath.
+    own = [mine for mine in own if _within(mine, real_root)]
 
     def on_error(exc: OSError) -> None:
         errors.append(exc)

@@ -9,13 +9,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
-try:    # HEIC photos from phones (the extractor registers the same opener in its own process)
-    import pillow_heif
-    pillow_heif.register_heif_opener()
-except ImportError:
-    pass
-
 from common.errors import OcrError, OcrUnavailable
+from common.pictures import open_picture
 from common.messages import _
 
 RENDER_DPI = 300
@@ -49,7 +44,7 @@ def page_count(path: Path, fmt: str) -> int:
             raise OcrError(_("PDF 无法打开，无法统计页数"))
         return len(reader.pages)
     try:
-        with Image.open(path) as image:
+        with open_picture(path) as image:
             return getattr(image, "n_frames", 1) or 1
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
         raise OcrError(_("图片无法读取（{kind}：{exc}）").format(kind=type(exc).__name__, exc=exc)) from exc
@@ -62,7 +57,7 @@ def looks_like_paper(path: Path) -> bool:
     """Whether a photo may show text: a good share of it is pale and unsaturated, as a notice, a
     document or a board is. A scene outdoors (sky, grass, vests) is not, and is not read."""
     try:
-        with Image.open(path) as image:
+        with open_picture(path) as image:
             image.draft("RGB", (256, 256))
             small = image.convert("HSV")
             small.thumbnail((256, 256))
@@ -78,7 +73,7 @@ def load_page(path: Path, fmt: str, page: int) -> Image.Image:
     if fmt == "pdf":
         return render_pdf_page(path, page)
     try:
-        with Image.open(path) as image:
+        with open_picture(path) as image:
             image.seek(page - 1)
             frame = ImageOps.exif_transpose(image) if page == 1 else image.copy()
             frame.load()

@@ -20,6 +20,7 @@ from archive.extract import decode_text
 
 from dossier.build.fonts import soffice_env
 from common.files import atomic_write
+from common.pictures import open_picture
 from common.office import run_soffice, soffice_binary
 
 CONVERT_VERSION = 1             # bump when conversions must be redone (fonts, options)
@@ -214,7 +215,7 @@ def _wrap(text: str, size: float, width: float) -> list[str]:
 
 def _photo_pages(photos: list[tuple[Path, str]], per_page: int = 4) -> bytes:
     import io
-    from PIL import Image, ImageOps
+    from PIL import ImageOps
     from reportlab.lib.units import mm
     from reportlab.lib.utils import ImageReader
 
@@ -225,7 +226,7 @@ def _photo_pages(photos: list[tuple[Path, str]], per_page: int = 4) -> bytes:
     cell_h = (height - 2 * margin - gap) / 2 - caption_room
     for start in range(0, len(photos), per_page):
         for n, (path, caption) in enumerate(photos[start:start + per_page]):
-            with Image.open(path) as image:
+            with open_picture(path) as image:
                 picture = ImageOps.exif_transpose(image).convert("RGB")
             picture.thumbnail((1200, 1200))         # print quality at this size, a volume of sane weight
             column, row = n % 2, n // 2
@@ -260,14 +261,14 @@ def _text_page(lines: list[str]) -> bytes:
 
 def _image_pages(original: Path, caption: str) -> bytes:
     import io
-    from PIL import Image, ImageSequence
+    from PIL import ImageSequence
     from reportlab.lib.units import mm
     from reportlab.lib.utils import ImageReader
 
     buffer = io.BytesIO()
     pdf, (width, height) = _canvas(buffer)
     margin, caption_room = 20 * mm, 20 * mm
-    with Image.open(original) as image:
+    with open_picture(original) as image:
         frames = [f.convert("RGB") if f.mode not in ("RGB", "L") else f.copy() for f in ImageSequence.Iterator(image)]
     for number, frame in enumerate(frames, start=1):
         box_w, box_h = width - 2 * margin, height - 2 * margin - caption_room

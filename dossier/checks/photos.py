@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -17,12 +16,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from common.files import atomic_write
-
-try:    # HEIC photos from phones
-    import pillow_heif
-    pillow_heif.register_heif_opener()
-except ImportError:
-    pass
+from common.pictures import open_picture
 
 FACTS_VERSION = 1
 SHARPNESS_EDGE = 1024        # sharpness is measured on the photo scaled to this long side
@@ -54,19 +48,17 @@ def jpeg_quality(image: Image.Image) -> int | None:
 
 def read_facts(path: Path, thumbnail: Path | None = None) -> PhotoFacts:
     """The facts of the photo at `path`; with `thumbnail`, its small upright JPEG is written there."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        with Image.open(path) as image:
-            quality = jpeg_quality(image)
-            upright = ImageOps.exif_transpose(image)
-            width, height = upright.size
-            grey = upright.convert("L")
-            if thumbnail is not None:
-                small = upright.convert("RGB")
-                small.thumbnail((THUMBNAIL_EDGE, THUMBNAIL_EDGE))
-                buffer = io.BytesIO()
-                small.save(buffer, "JPEG", quality=80)
-                atomic_write(thumbnail, buffer.getvalue(), sync=False)
+    with open_picture(path) as image:
+        quality = jpeg_quality(image)
+        upright = ImageOps.exif_transpose(image)
+        width, height = upright.size
+        grey = upright.convert("L")
+        if thumbnail is not None:
+            small = upright.convert("RGB")
+            small.thumbnail((THUMBNAIL_EDGE, THUMBNAIL_EDGE))
+            buffer = io.BytesIO()
+            small.save(buffer, "JPEG", quality=80)
+            atomic_write(thumbnail, buffer.getvalue(), sync=False)
     grey.thumbnail((SHARPNESS_EDGE, SHARPNESS_EDGE))
     sharpness = float(cv2.Laplacian(np.asarray(grey), cv2.CV_64F).var())
     return PhotoFacts(width, height, round(sharpness, 1), quality, str(imagehash.phash(grey)))

@@ -5,19 +5,15 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from PIL import Image, ImageOps
+from PIL import ImageOps
 
-try:    # HEIC photos from phones
-    import pillow_heif
-    pillow_heif.register_heif_opener()
-except ImportError:
-    pass
+from common.pictures import open_picture
 
 QUALITIES = (90, 85, 80, 75, 70, 60, 50, 40)
 
 
 def upload_jpeg(original: Path, long_edge: int, max_kb: float) -> bytes:
-    with Image.open(original) as image:
+    with open_picture(original) as image:
         exif = image.getexif()
         picture = ImageOps.exif_transpose(image).convert("RGB")
     picture.thumbnail((long_edge, long_edge))
