@@ -20,6 +20,8 @@ from archive.catalogue.records import (NewDocument, document_by_hash, document_c
                                        known_source, put_source, record_failure, unindexed_ids)
 from archive.catalogue.users import (delete_user, document_events, put_user, user_credentials,
                                      user_rows)
+from archive.catalogue.suggestions import (Decisions, StoredSuggestion, rule_suggestions, set_rule_suggestions,
+                                           tag_decisions, text_keys)
 from archive.catalogue.texts import (all_document_ids, document_text, mark_indexed, numbered_pages, ocr_pages,
                                      page_texts, titled_texts)
 
@@ -36,5 +38,6 @@ __all__ = [
     "NewDocument", "document_by_hash", "document_count", "insert_document", "known_source", "put_source",
     "record_failure", "unindexed_ids",
     "delete_user", "document_events", "put_user", "user_credentials", "user_rows",
+    "Decisions", "StoredSuggestion", "rule_suggestions", "set_rule_suggestions", "tag_decisions", "text_keys",
     "all_document_ids", "document_text", "mark_indexed", "numbered_pages", "ocr_pages", "page_texts", "titled_texts",
 ]

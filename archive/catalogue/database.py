@@ -122,6 +122,19 @@ MIGRATIONS: list[str] = [
     ALTER TABLE documents ADD COLUMN material_reason TEXT;
     ALTER TABLE documents ADD COLUMN activity TEXT;
     """,
+    # 6: the rules' ranked suggestions of indicators for each document, kept whether or not they
+    # passed the tagging threshold (review offers them; the learned model's are added when read).
+    """
+    CREATE TABLE suggestions (
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        rank INTEGER NOT NULL,
+        code TEXT NOT NULL,
+        score REAL NOT NULL,
+        source TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (doc_id, code)
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -115,6 +115,10 @@ def show_lines(detail: dict) -> list[str]:
         for tag in detail["tags"]:
             lines.append(f"    {tag['code']}  {TAG_STATUS.get(tag['status'], tag['status'])}  "
                          f"{SOURCE_NAME.get(tag['source'], tag['source'])}  {tag['confidence']:.2f}  {escape(tag['reason'])}")
+    if detail.get("suggestions"):
+        lines.append(f"  {_('建议指标')}：")
+        for s in detail["suggestions"]:
+            lines.append(f"    {s['code']}  {s['score']:.2f}  {escape(s['reason'])}")
     if detail.get("ocr_pages"):
         lines.append(f"  {_('文字识别')}：" + ocr_pages_line(detail["ocr_pages"]))
     lines += [f"  {_('备注')}：{escape(note)}" for note in detail["notes"]]

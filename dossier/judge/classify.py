@@ -11,9 +11,10 @@ import re
 import sqlite3
 
 from archive import catalogue
-from archive.catalogue import AutoTag, Change, set_auto_kind, set_auto_tags, set_auto_years
+from archive.catalogue import AutoTag, Change, StoredSuggestion, set_auto_kind, set_auto_tags, set_auto_years
 from dossier.judge.kinds import detect_kind
 from dossier.judge.material import detect_material
+from dossier.judge.ranking import rule_suggestions
 from dossier.systems import System
 from dossier.judge.tagging import Tagger
 from dossier.judge.years import detect_years
@@ -106,7 +107,10 @@ def classify_documents(conn: sqlite3.Connection, system: System, doc_ids: list[i
         catalogue.set_auto_material(conn, doc_id, material.material, material.reason)
         catalogue.set_activity(conn, doc_id, _activity(row, paths) if material.material == "photo" else None)
 
-        suggestions = tagger.suggest(title, text, paths, row["department"])
+        candidates = tagger.candidates(title, text, paths, row["department"])
+        suggestions = tagger.choose(candidates)
+        catalogue.set_rule_suggestions(conn, doc_id, [StoredSuggestion(s.code, s.score, s.source, s.reason)
+                                                      for s in rule_suggestions(candidates)])
         added, removed = set_auto_tags(conn, doc_id, [AutoTag(s.code, s.source, s.confidence, s.reason)
                                                       for s in suggestions])
         change = Change(doc_id, added, removed, years=years_change, kind=kind_change)

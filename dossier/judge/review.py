@@ -11,13 +11,16 @@ decided (manual tags, years, kind) never comes back to the queue.
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
 from archive import catalogue
 from archive.workspace import DEFAULT_OCR_LOW_CONFIDENCE
 from dossier.systems import EVIDENCE_LABELS, System
-from dossier.judge.tagging import Tagger, has_text_evidence
+from dossier.judge.ranking import merge
+from dossier.judge.suggest import ranked_suggestions
+from dossier.judge.tagging import has_text_evidence
 
 LOW_CONFIDENCE = 0.5        # automatic tags below this are shown to a person
 CONFLICT_CONFIDENCE = 0.6   # a text tag this sure, against a folder that says otherwise, is a conflict
@@ -46,20 +49,18 @@ def required_window(system_ind, kind: str, assessment_year: int, required_years:
     return list(range(assessment_year - n, assessment_year))
 
 
-def _document_text(conn: sqlite3.Connection, doc_id: int) -> tuple[str, list[str]]:
-    text = catalogue.document_text(conn, doc_id)
-    paths = catalogue.source_paths(conn, doc_id)
-    return text, paths
-
-
 def review_queue(conn: sqlite3.Connection, system: System, assessment_year: int,
-                 required_years: dict[str, int], ocr_low_confidence: float = DEFAULT_OCR_LOW_CONFIDENCE) -> list[ReviewItem]:
+                 required_years: dict[str, int], ocr_low_confidence: float = DEFAULT_OCR_LOW_CONFIDENCE,
+                 vector_cache: Path | None = None) -> list[ReviewItem]:
     """Documents whose tags, years or kind need a person, ordered by how much a decision helps
     coverage. A scan OCR read less surely than `ocr_low_confidence` is one until a person has
-    decided its tags (then they have seen it)."""
-    from dossier.judge.classify import tagger_for, tagging_paths   # classify imports the decision writers
-
+    decided its tags (then they have seen it). Suggestions are the rules' and, with a
+    `vector_cache` path, the learned model's."""
     docs, tags, years = catalogue.review_rows(conn)
+    if vector_cache is not None:
+        ranked = ranked_suggestions(conn, vector_cache, [d["id"] for d in docs])
+    else:
+        ranked = {i: merge(stored) for i, stored in catalogue.rule_suggestions(conn).items()}
     known = {ind.code: ind for ind in system.indicators()}
     windows = {(code, kind): set(required_window(ind, kind, assessment_year, required_years))
                for code, ind in known.items() for kind in ind.evidence}
@@ -76,7 +77,6 @@ def review_queue(conn: sqlite3.Connection, system: System, assessment_year: int,
                     if year["year"] in windows.get((tag["code"], doc["kind"]), ()):
                         covers[(tag["code"], doc["kind"], year["year"])].add(doc["id"])
 
-    tagger: Tagger | None = None
     items: list[ReviewItem] = []
     for doc in docs:
         doc_id, doc_tags, doc_years = doc["id"], tags[doc["id"]], years[doc["id"]]
@@ -88,23 +88,22 @@ def review_queue(conn: sqlite3.Connection, system: System, assessment_year: int,
         suggestions: list[dict] = []
         likely: dict[str, float] = {t["code"]: (1.0 if t["status"] == "accepted" else t["confidence"]) for t in live}
 
+        offered = [s for s in ranked.get(doc_id, []) if s.code in known]
         if not tags_decided:
             if not live:
                 problems.append("无指标标签")
-                if tagger is None:
-                    tagger = tagger_for(system)
-                text, paths = _document_text(conn, doc_id)
-                for cand in tagger.candidates(doc["title"], text, tagging_paths(paths, doc["department"]),
-                                              doc["department"])[:3]:
-                    likely[cand.indicator.code] = cand.confidence
-                    suggestions.append({"code": cand.indicator.code, "name": cand.indicator.name,
-                                        "confidence": cand.confidence, "reason": cand.reason()})
+                for s in offered:
+                    likely[s.code] = s.score
             elif not accepted and max(t["confidence"] for t in auto) < LOW_CONFIDENCE:
                 problems.append(f"标签置信度低 ({max(t['confidence'] for t in auto):.2f})")
             if live and not accepted:
                 suggestions += [{"code": t["code"], "name": known[t["code"]].name, "confidence": t["confidence"],
-                                 "reason": t["reason"]} for t in sorted(auto, key=lambda t: -t["confidence"])]
+                                 "source": t["source"], "reason": t["reason"]}
+                                for t in sorted(auto, key=lambda t: -t["confidence"])]
                 problems += _tag_conflicts(auto)
+            listed = {s["code"] for s in suggestions} | {t["code"] for t in doc_tags}
+            suggestions += [{"code": s.code, "name": known[s.code].name, "confidence": s.score, "source": s.source,
+                             "reason": s.reason} for s in offered if s.code not in listed]
             if doc["ocr_confidence"] is not None and doc["ocr_confidence"] < ocr_low_confidence:
                 problems.append(f"文字识别置信度低 ({doc['ocr_confidence']:.0f}%)：请对照原件核对正文、年份和标签")
 

@@ -346,7 +346,11 @@ class Tagger:
 
     def suggest(self, title: str, text: str, paths: list[str], department: str | None) -> list[TagSuggestion]:
         """The tags a document deserves: over the threshold, near the best, at most MAX_TAGS."""
-        cands = [c for c in self.candidates(title, text, paths, department) if c.specific]
+        return self.choose(self.candidates(title, text, paths, department))
+
+    def choose(self, candidates: list[Candidate]) -> list[TagSuggestion]:
+        """The tags among `candidates` (from `candidates()`) that pass the threshold."""
+        cands = [c for c in candidates if c.specific]
         if not cands:
             return []
         # A filing by folder does not silence the text: the relative cut compares text evidence

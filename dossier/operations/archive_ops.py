@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
@@ -16,7 +17,7 @@ from archive.search import SearchPage, positive_literals, search_page
 from archive.store import Store
 from archive.verify import VerifyReport, verify as run_verify
 from archive.workspace import Workspace, init_workspace
-from dossier.judge import classify_documents
+from dossier.judge import VECTOR_CACHE, classify_documents, ranked_suggestions
 from dossier.operations._common import connection, system_of
 from dossier.systems import load_system
 
@@ -54,7 +55,16 @@ def list_docs(ws: Workspace, f: DocumentFilter | None = None) -> list[dict]:
 def show(ws: Workspace, ref: str) -> dict:
     """One document (id or sha256 prefix) in full: metadata, sources, tags, years, text head."""
     with connection(ws) as conn:
-        return catalogue.document_detail(conn, catalogue.resolve_doc(conn, ref))
+        return with_suggestions(ws, conn, catalogue.document_detail(conn, catalogue.resolve_doc(conn, ref)))
+
+
+def with_suggestions(ws: Workspace, conn: sqlite3.Connection, detail: dict) -> dict:
+    """The document with its best indicator suggestions not yet among its tags (the rules' and the
+    learned model's; a rejected tag is never suggested again)."""
+    ranked = ranked_suggestions(conn, ws.cache_dir / VECTOR_CACHE, [detail["id"]]).get(detail["id"], [])
+    tagged = {t["code"] for t in detail["tags"]}
+    detail["suggestions"] = [s.to_dict() for s in ranked if s.code not in tagged]
+    return detail
 
 
 Searcher = Callable[..., SearchPage]

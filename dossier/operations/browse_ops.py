@@ -17,7 +17,7 @@ from common.messages import _
 from dossier.build import MANIFEST, Converter, page_image
 from dossier.coverage import hit_list_workbook
 from dossier.operations._common import connection
-from dossier.operations.archive_ops import search
+from dossier.operations.archive_ops import search, with_suggestions
 
 EXPORT_LIMIT = 10_000          # rows of an exported hit list
 
@@ -33,7 +33,7 @@ def document(ws: Workspace, ref: str) -> dict:
     """`show`'s detail, plus the text of every page and what happened to the document."""
     with connection(ws) as conn:
         doc_id = catalogue.resolve_doc(conn, ref)
-        detail = catalogue.document_detail(conn, doc_id)
+        detail = with_suggestions(ws, conn, catalogue.document_detail(conn, doc_id))
         detail["page_texts"] = [{"page": n, "text": t} for n, t in catalogue.numbered_pages(conn, doc_id)]
         detail["events"] = catalogue.document_events(conn, doc_id)
         return detail

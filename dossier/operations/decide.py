@@ -9,7 +9,7 @@ from archive.locking import workspace_lock
 from archive.store import Store
 from archive.workspace import Workspace
 from dossier.checks import check_material
-from dossier.judge import ReviewItem, retag as run_retag, review_queue
+from dossier.judge import VECTOR_CACHE, ReviewItem, retag as run_retag, review_queue
 from dossier.operations._common import connection, system_of
 
 
@@ -69,7 +69,7 @@ def review(ws: Workspace) -> list[ReviewItem]:
     with connection(ws) as conn:
         system = system_of(ws)
         items = review_queue(conn, system, ws.config.assessment_year, ws.config.required_years,
-                             ws.config.ocr_low_confidence)
+                             ws.config.ocr_low_confidence, ws.cache_dir / VECTOR_CACHE)
         findings = check_material(conn, Store(ws.store_dir), system, ws.config, ws.cache_dir / "photo-facts.json")
     by_id = {item.doc_id: item for item in items}
     for finding in findings:

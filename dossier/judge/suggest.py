@@ -1,0 +1,86 @@
+"""A workspace's ranked suggestions: the rules' (stored when a document is judged) and the
+learned model's (from the decisions of the moment), merged best first.
+
+The learned part needs each document as a vector; vectors are kept in the workspace's cache
+(one .npz file, keyed by document and text), so a decision costs one new vector, not the
+whole archive again. A workspace where nobody has decided a tag never builds a vector.
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+from archive import catalogue
+from common.files import atomic_path
+from dossier.judge.learning import DecisionModel, Example, vectorize
+from dossier.judge.ranking import Suggestion, merge
+
+VECTOR_CACHE = "learning-vectors.npz"   # in the workspace's cache folder
+CHUNK = 1000     # documents compared with the decided ones at a time (bounds the memory of a big review)
+
+
+class VectorCache:
+    """Documents' n-gram vectors by id, each with the text key it was computed from."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.rows: dict[int, tuple[str, sparse.csr_matrix]] = {}
+        self.changed = False
+        try:
+            with np.load(self.path, allow_pickle=False) as data:
+                matrix = sparse.csr_matrix((data["data"], data["indices"], data["indptr"]), shape=tuple(data["shape"]))
+                for k, (doc_id, key) in enumerate(zip(data["ids"].tolist(), data["keys"].tolist())):
+                    self.rows[doc_id] = (key, matrix[k])
+        except (OSError, KeyError, ValueError):   # no cache yet, or a damaged one: computed again
+            self.rows = {}
+
+    def vectors(self, conn: sqlite3.Connection, doc_ids: list[int]) -> sparse.csr_matrix:
+        """The vectors of `doc_ids`, in order; missing or outdated ones are computed now."""
+        keys = catalogue.text_keys(conn, doc_ids)
+        stale = [i for i in doc_ids if i in keys and self.rows.get(i, ("",))[0] != keys[i]]
+        if stale:
+            texts = list(catalogue.titled_texts(conn, stale))
+            fresh = vectorize((title or "", text) for _, title, text in texts)
+            for k, (doc_id, _, _) in enumerate(texts):
+                self.rows[doc_id] = (keys[doc_id], fresh[k])
+            self.changed = True
+        present = [i for i in doc_ids if i in self.rows]
+        if not present:
+            return sparse.csr_matrix((0, vectorize([("", "")]).shape[1]), dtype=np.float32)
+        return sparse.vstack([self.rows[i][1] for i in present]).tocsr()
+
+    def save(self) -> None:
+        if not self.changed or not self.rows:
+            return
+        ids = sorted(self.rows)
+        matrix = sparse.vstack([self.rows[i][1] for i in ids]).tocsr()
+        with atomic_path(self.path, sync=False) as tmp:
+            with open(tmp, "wb") as handle:
+                np.savez(handle, ids=np.array(ids, dtype=np.int64), keys=np.array([self.rows[i][0] for i in ids]),
+                         data=matrix.data, indices=matrix.indices, indptr=matrix.indptr, shape=np.array(matrix.shape))
+        self.changed = False
+
+
+def ranked_suggestions(conn: sqlite3.Connection, cache_path: Path, doc_ids: list[int]) -> dict[int, list[Suggestion]]:
+    """The best suggestions of each document (rules and learned model merged), decisions of now."""
+    stored = catalogue.rule_suggestions(conn, doc_ids)
+    decisions = catalogue.tag_decisions(conn)
+    learned: dict[int, list] = {}
+    keys = catalogue.text_keys(conn) if decisions.filed else {}
+    wanted = [i for i in doc_ids if i in keys]
+    decided = [i for i in sorted(decisions.filed) if i in keys]
+    if decided and wanted:
+        cache = VectorCache(cache_path)
+        examples = [Example(i, "", "", decisions.filed[i]) for i in decided]
+        model = DecisionModel(examples, cache.vectors(conn, decided))
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start:start + CHUNK]
+            votes = model.suggest_many(cache.vectors(conn, chunk), exclude=chunk,
+                                       rejected=[set(decisions.rejected.get(i, ())) for i in chunk])
+            learned.update(zip(chunk, votes))
+        cache.save()
+    return {i: merge(stored.get(i, []), learned.get(i, []), decisions.rejected.get(i, frozenset()))
+            for i in doc_ids}
