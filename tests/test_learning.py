@@ -11,7 +11,8 @@ from dossier.judge.learning import DecisionModel, Example
 from dossier.judge.ranking import Suggestion, merge
 from examples.docgen import write_docx
 
-# A practice no indicator's words name: only the data group's own filings can teach where it goes.
+# A practice no indicator's words name: only the data group's own filings can teach where it goes
+# (the tests file it under Ⅲ-45; any code would do, the point is that only people said so).
 READING = ["萤火虫夜读会在城东书屋举行，四十位居民共读一本书并交流读后感。",
            "夜读会由社区读书角志愿者组织，每月第二个周五晚上开放。",
            "本期夜读会共读散文集，居民在书屋留言簿写下读书笔记。"]
@@ -100,7 +101,8 @@ def test_a_workspace_learns_from_what_people_filed(workspace):
     assert best["reason"] in (f"与已归入 Ⅲ-45 的文件 {first}、{second} 相近", f"与已归入 Ⅲ-45 的文件 {second}、{first} 相近")
     review = json.loads(_cli(ws, "review", "--json"))
     item = next(i for i in review if str(i["doc_id"]) == third)
-    assert item["suggestions"][0]["code"] == "Ⅲ-45"
+    offered = {s["code"]: s for s in item["suggestions"]}
+    assert "learned" in offered["Ⅲ-45"]["source"] and offered["Ⅲ-45"]["reason"].startswith("与已归入 Ⅲ-45")
     # The model only suggests: the person's tags are as they were set, and the document it
     # suggests for is not filed by it.
     for ref in (first, second):
