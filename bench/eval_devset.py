@@ -10,9 +10,10 @@ the page's date read from the page address, passed as `issue_date` — the count
 the archive reads from a real file (signature or metadata). The labels were fixed from that date
 where the text has no year (see their `note`), so the figure without it is printed as well.
 
-Metrics are functions of the loaded items returning a `Metric`; to add one (tags), write
-`evaluate_tags(items) -> Metric` and append it to METRICS. The last line printed is one JSON
-object with the figures.
+Metrics are functions of the loaded items returning a `Metric`; to add one, append it to
+METRICS. "years_exact_text_only" is scored on the documents whose labels the text determines
+(labels fixed from the page date are reported apart). Tags: bench/eval_tags.py. The last line
+printed is one JSON object with the figures.
 """
 from __future__ import annotations
 
@@ -155,10 +156,26 @@ def _confusion_table(confusion: Counter) -> str:
     return "\n".join(lines)
 
 
-# (name in the summary, function). Add evaluate_tags here when it exists.
+PAGE_DATE_NOTES = ("依网址日期", "网址日期", "报纸日期")
+
+
+def from_page_date(item: Item) -> bool:
+    """Labels fixed from the page's date: the text alone cannot give them (reported apart)."""
+    return any(note in (item.label.get("note") or "") for note in PAGE_DATE_NOTES)
+
+
+def evaluate_text_years(items: list[Item]) -> Metric:
+    """Years without the page date, on the documents whose text determines them."""
+    metric = evaluate_years([i for i in items if not from_page_date(i)], use_page_date=False)
+    apart = evaluate_years([i for i in items if from_page_date(i)], use_page_date=False)
+    metric.extra = {"years_page_date_labels_text_only": apart.accuracy, "years_page_date_labels": apart.total}
+    return metric
+
+
+# (name in the summary, function). The tags are scored by bench/eval_tags.py (codes.jsonl).
 METRICS = [
     ("years_exact", evaluate_years),
-    ("years_exact_text_only", lambda items: evaluate_years(items, use_page_date=False)),
+    ("years_exact_text_only", evaluate_text_years),
     ("kind", evaluate_kinds),
 ]
 

@@ -1,118 +1,131 @@
-"""How well do indicator tags fit real documents? Scored on the labelled development set.
+"""How good are the indicator suggestions on real documents? Scored against the devset's codes.
 
-    python bench/eval_tags.py [DEVSET]          # default /work/shared/devset
+    python bench/eval_tags.py [--devset PATH] [--json]
 
-The devset's labels name a free Chinese theme per document ("政务公开/政务服务/廉政"), not an
-indicator. THEME_FIT maps each theme to the parts (Ⅰ-n) and contents (Ⅱ-n) of
-schemas/civilized-city.yaml that fit it, written by hand from the names of both. A document
-counts as fitting when its top tag lies in one of them. The texts are read at run time and
-never copied into the project.
+`codes.jsonl` names, for each document, the indicator codes of the civilized-city system a careful
+data-group member could file it under (best first). A suggestion is acceptable when its code is
+one of them. Printed:
+
+* with no decisions (the rules alone): the share of documents with at least one suggestion,
+  with a tag over the threshold, the first suggestion acceptable, an acceptable code among the
+  first three;
+* with the learned model: the documents are cut in two halves (odd and even positions); the
+  model learns the codes of one half as if people had filed them, and the other half is scored,
+  then the other way round (two-fold cross-validation; the figures are the mean).
+
+The texts are read at run time and never copied into the project. Figures only: nothing here
+is a test.
 """
 from __future__ import annotations
 
+import argparse
 import json
-import statistics
 import sys
 import time
-from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 from archive.textnorm import normalize_text  # noqa: E402
-from dossier.systems import load_system  # noqa: E402
+from bench.eval_devset import DEFAULT_DEVSET, Item, Metric, load_devset  # noqa: E402
 from dossier.judge import Tagger  # noqa: E402
-
-DEFAULT_DEVSET = Path("/work/shared/devset")
-
-# theme → parts/contents of the civilized-city system that fit it (reasoned from the names):
-THEME_FIT: dict[str, set[str]] = {
-    # 政务公开 Ⅱ-2, 政务服务 = 行政效能 Ⅱ-3 (行政审批与政务服务中心), 廉政 = 廉政建设 Ⅱ-4
-    "政务公开/政务服务/廉政": {"Ⅱ-2", "Ⅱ-3", "Ⅱ-4"},
-    # the whole 民主公正的法治环境 Ⅰ-2 (普法 Ⅱ-6, 法律援助/调解 Ⅱ-8, 依法行政 Ⅱ-7); 信访 = 社会稳定 Ⅱ-29
-    "法治宣传/普法/公共法律服务/信访": {"Ⅰ-2", "Ⅱ-29"},
-    # 公平诚信的市场环境 Ⅰ-3; 食品安全 sits under 公共安全 Ⅱ-27 (Ⅲ-84 食品药品安全)
-    "社会信用/诚信建设/市场监管/消费者权益/食品安全": {"Ⅰ-3", "Ⅱ-27"},
-    # 核心价值体系宣传 Ⅱ-1 (Ⅲ-3), 道德模范/身边好人 Ⅱ-12, 志愿服务 Ⅱ-13 (Ⅲ-42) and Ⅱ-35 (学雷锋)
-    "社会主义核心价值观/道德模范/身边好人/志愿服务/学雷锋": {"Ⅱ-1", "Ⅱ-12", "Ⅱ-13", "Ⅱ-35"},
-    # 公益广告/全民阅读 Ⅱ-35, 文化惠民/图书馆 = 文化 Ⅱ-16, 新时代文明实践 = 群众性精神文明创建 Ⅱ-34
-    "公益广告/新时代文明实践/全民阅读/文化惠民/图书馆": {"Ⅱ-16", "Ⅱ-34", "Ⅱ-35"},
-    # 有利于青少年健康成长的社会文化环境 Ⅰ-5 (少年宫 Ⅱ-19, 校园周边 Ⅱ-20, 心理健康 Ⅲ-59)
-    "未成年人思想道德建设/乡村学校少年宫/校园周边/心理健康": {"Ⅰ-5"},
-    # 社会保障 Ⅱ-22 (养老), 城市公共设施 Ⅱ-23 (公交/无障碍/公厕), 市容环境 Ⅱ-24 (农贸市场), 社区服务 Ⅱ-25
-    "社区服务/养老/公共交通/无障碍/农贸市场/公厕": {"Ⅱ-22", "Ⅱ-23", "Ⅱ-24", "Ⅱ-25"},
-    # 安全稳定的社会环境 Ⅰ-7 (治安 Ⅱ-26, 安全生产/消防 Ⅱ-27, 应急 Ⅱ-28)
-    "社会治安/平安建设/安全生产/应急管理/消防": {"Ⅰ-7"},
-    # 可持续发展的生态环境 Ⅰ-8 (绿化/垃圾 Ⅱ-30, 空气/水 Ⅱ-31)
-    "生态环境/空气质量/河长制/垃圾分类/园林绿化": {"Ⅰ-8"},
-    # 组织领导与工作机制 Ⅱ-33 (动员/督查), 群众性精神文明创建 Ⅱ-34 (文明单位/家庭/校园), 创建成效 Ⅱ-36
-    "创建工作动员/督查/测评迎检/文明单位/文明家庭/文明校园": {"Ⅱ-33", "Ⅱ-34", "Ⅱ-36"},
-    # statistical bulletins: 经济发展与居民收入 Ⅱ-21 (统计公报 is its keyword), 社会保障与就业 Ⅱ-22
-    "统计数据/统计公报/年鉴数据": {"Ⅱ-21", "Ⅱ-22"},
-}
+from dossier.judge.learning import DecisionModel, Example  # noqa: E402
+from dossier.judge.ranking import merge, rule_suggestions  # noqa: E402
+from dossier.systems import load_system  # noqa: E402
 
 
-def _fits(codes: set[str], part: str, content: str) -> bool:
-    return part in codes or content in codes
+@dataclass
+class Scored:
+    suggested: int = 0
+    tagged: int = 0
+    first: int = 0
+    top3: int = 0
+    total: int = 0
 
 
-def evaluate_tags(devset_path: str | Path = DEFAULT_DEVSET, system_id: str = "civilized-city") -> dict:
-    """Run the Tagger on title + text of every labelled document; returns the figures."""
-    root = Path(devset_path)
-    system = load_system(system_id)
-    tagger = Tagger(system)
-    labels = [json.loads(line) for line in (root / "labels.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
-    unknown = sorted({r["theme"] for r in labels} - set(THEME_FIT))
-    if unknown:
-        raise SystemExit(f"themes without a mapping in THEME_FIT: {unknown}")
-    per_theme: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    misses, times, n_tags, tagged, fit = [], [], [], 0, 0
-    for rec in labels:
-        text = normalize_text((root / "docs" / f"{rec['id']}.txt").read_text(encoding="utf-8"))
-        title = normalize_text(rec["title"])
-        start = time.perf_counter()
-        tags = tagger.suggest(title, text, [], None)
-        times.append(time.perf_counter() - start)
-        n_tags.append(len(tags))
-        tagged += bool(tags)
-        wanted = THEME_FIT[rec["theme"]]
-        ok = False
-        if tags:
-            top = system.indicator(tags[0].code)
-            ok = _fits(wanted, top.part_code, top.content_code)
-        fit += ok
-        per_theme[rec["theme"]][0] += ok
-        per_theme[rec["theme"]][1] += 1
-        if not ok:
-            misses.append({"id": rec["id"], "theme": rec["theme"], "title": rec["title"],
-                           "top": f"{tags[0].code} {system.indicator(tags[0].code).name} ({tags[0].confidence}: {tags[0].reason})"
-                           if tags else None})
-    n = len(labels)
-    return {
-        "documents": n,
-        "top_tag_fit": round(fit / n, 3),
-        "coverage": round(tagged / n, 3),
-        "mean_tags": round(sum(n_tags) / n, 2),
-        "per_theme": {theme: {"fit": ok, "of": total} for theme, (ok, total) in sorted(per_theme.items())},
-        "misses": misses,
-        "ms_per_doc_median": round(statistics.median(times) * 1000, 3),
-        "ms_per_doc_max": round(max(times) * 1000, 3),
-    }
+def load_codes(devset: Path) -> dict[str, set[str]]:
+    rows = [json.loads(line) for line in (devset / "codes.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    return {row["id"]: set(row["codes"]) for row in rows}
 
 
-def main(argv: list[str]) -> None:
-    result = evaluate_tags(argv[0] if argv else DEFAULT_DEVSET)
-    print(f"documents {result['documents']}: top tag fits theme {result['top_tag_fit']:.1%}, "
-          f"tagged {result['coverage']:.1%}, {result['mean_tags']} tags per document, "
-          f"{result['ms_per_doc_median']} ms per document (max {result['ms_per_doc_max']})")
-    for theme, row in result["per_theme"].items():
-        print(f"  {row['fit']:>2}/{row['of']:<2} {theme}")
-    print("misses:")
-    for miss in result["misses"]:
-        print(f"  {miss['id']} [{miss['theme'].split('/')[0]}] {miss['title'][:40]} → {miss['top'] or '（无标签）'}")
-    summary = {k: v for k, v in result.items() if k not in ("misses", "per_theme")}
+def _score(items: list[Item], codes: dict[str, set[str]], tagger: Tagger, model: DecisionModel | None,
+           misses: list[dict] | None = None) -> Scored:
+    scored = Scored()
+    for item in items:
+        title, text = normalize_text(item.title), normalize_text(item.document)
+        candidates = tagger.candidates(title, text, [], None)
+        learned = model.suggest(title, text) if model is not None else []
+        ranked = merge(rule_suggestions(candidates), learned)
+        wanted = codes[item.id]
+        scored.total += 1
+        scored.suggested += bool(ranked)
+        scored.tagged += bool(tagger.choose(candidates))
+        scored.first += bool(ranked) and ranked[0].code in wanted
+        scored.top3 += bool(wanted & {s.code for s in ranked})
+        if misses is not None and not (ranked and ranked[0].code in wanted):
+            misses.append({"id": item.id, "expected": sorted(wanted), "got": [s.code for s in ranked],
+                           "reason": ranked[0].reason if ranked else "无建议", "title": item.title[:40]})
+    return scored
+
+
+def evaluate_tags(items: list[Item], devset: Path = DEFAULT_DEVSET) -> Metric:
+    """First suggestion acceptable with the rules alone (no decisions)."""
+    codes, tagger = load_codes(devset), Tagger(load_system("civilized-city"))
+    metric = Metric("tags")
+    started = time.perf_counter()
+    scored = _score(items, codes, tagger, None, metric.misses)
+    metric.correct, metric.total = scored.first, scored.total
+    n = scored.total or 1
+    metric.extra = {"tags_suggested": round(scored.suggested / n, 3), "tags_over_threshold": round(scored.tagged / n, 3),
+                    "tags_first": round(scored.first / n, 3), "tags_top3": round(scored.top3 / n, 3),
+                    "tags_ms_per_doc": round(1000 * (time.perf_counter() - started) / n, 2)}
+    return metric
+
+
+def evaluate_learned(items: list[Item], devset: Path = DEFAULT_DEVSET) -> Metric:
+    """Two-fold cross-validation: learn one half's codes, score the other half, both ways."""
+    codes, tagger = load_codes(devset), Tagger(load_system("civilized-city"))
+    halves = (items[0::2], items[1::2])
+    metric = Metric("tags_learned")
+    folds = []
+    for train, test in ((halves[0], halves[1]), (halves[1], halves[0])):
+        model = DecisionModel([Example(k, normalize_text(i.title), normalize_text(i.document), tuple(sorted(codes[i.id])))
+                               for k, i in enumerate(train)])
+        folds.append(_score(test, codes, tagger, model, metric.misses))
+    metric.correct = sum(f.first for f in folds)
+    metric.total = sum(f.total for f in folds)
+    n = metric.total or 1
+    metric.extra = {"learned_first": round(metric.correct / n, 3), "learned_top3": round(sum(f.top3 for f in folds) / n, 3),
+                    "learned_suggested": round(sum(f.suggested for f in folds) / n, 3)}
+    return metric
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devset", type=Path, default=DEFAULT_DEVSET)
+    parser.add_argument("--json", action="store_true", help="print one JSON object with figures and misses")
+    args = parser.parse_args(argv)
+    if not (args.devset / "codes.jsonl").is_file():
+        print(f"no codes.jsonl in {args.devset}", file=sys.stderr)
+        return 1
+    items = load_devset(args.devset)
+    metrics = [evaluate_tags(items, args.devset), evaluate_learned(items, args.devset)]
+    summary: dict = {"documents": len(items)}
+    for metric in metrics:
+        summary.update(metric.extra)
+    if args.json:
+        summary["misses"] = {m.name: m.misses for m in metrics}
+        print(json.dumps(summary, ensure_ascii=False))
+        return 0
+    for metric in metrics:
+        print(f"{metric.name}: first suggestion acceptable {metric.accuracy:.3f} ({metric.correct}/{metric.total})")
+        for miss in metric.misses:
+            print(f"  miss {miss['id']} {miss['title']}: expected {miss['expected']} got {miss['got']} — {miss['reason'][:80]}")
     print(json.dumps(summary, ensure_ascii=False))
+    return 0
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    sys.exit(main())

@@ -184,7 +184,7 @@ class Tagger:
             if len(head) == 2 and head != full and not _is_generic(head):
                 pieces.append(head)
             weighted = [(full, 1.0)] if 2 <= len(full) <= 12 else []
-            weighted += [(p, 0.9) for p in pieces] + [(k, 0.7) for k in ind.keywords]
+            weighted += [(p, 0.9) for p in pieces] + [(k, 0.7) for k in ind.keywords + ind.vocabulary]
             for term, w in list(weighted):
                 core = next((term[:-2] for suffix in _CORE_SUFFIXES if term.endswith(suffix)), "")
                 if len(core) >= 3 and not _is_generic(core):

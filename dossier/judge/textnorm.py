@@ -44,6 +44,15 @@ _SPACE_BETWEEN = re.compile(f"(?<=[{CJK}0-9])[ \\u00a0\\u2002-\\u200b]+(?=[{CJK}
                             f"|(?<=[{CJK}])[ \\u00a0]+(?=[0-9])")
 
 
+# 两千零二十三年 / 二千零五年: years spoken as a number; rare, but written so in speeches and reposts.
+_CN_NUMBER_YEAR = re.compile("[两二]千零?(?:([一二三四五六七八九]?)十)?([一二三四五六七八九]?)(?=年)")
+
+
+def _number_year(m: re.Match) -> str:
+    tens = (_CN_DIGIT[m.group(1)] if m.group(1) else "1") if "十" in m.group() else "0"
+    return f"20{tens}{_CN_DIGIT[m.group(2)] if m.group(2) else '0'}"
+
+
 def cn_year_digits(text: str) -> str:
     """二〇二二年 → 2022年 (same length, so positions in the text do not move)."""
     return _CN_YEAR.sub(lambda m: "".join(_CN_DIGIT[c] for c in m.group()), text)
@@ -60,7 +69,7 @@ def rule_text(text: str) -> str:
     number and the CJK character after it (某 县 统 计 局, 2024 年)."""
     text = text.translate(_FULLWIDTH).replace("\r\n", "\n").replace("\r", "\n")
     text = _PINYIN_GLOSS.sub("", to_simplified(text))
-    return _SPACE_BETWEEN.sub("", cn_year_digits(text))
+    return _SPACE_BETWEEN.sub("", _CN_NUMBER_YEAR.sub(_number_year, cn_year_digits(text)))
 
 
 def cjk_count(text: str) -> int:

@@ -78,8 +78,28 @@ SINCE_AFTER = re.compile(r"^年(?:度)?(?:\d{1,2}月(?:\d{1,2}日)?)?起|^年[^�
 # year is just a year named; without that year nothing tells past from future.
 TARGET_BEFORE = re.compile(r"(?<![截止])(到|至|力争|争取|预计|确保|计划)\s*$")
 TARGET_AFTER = re.compile(r"^年(?:底|末)?(?:前|远景|实现)")
-HISTORY_AFTER = re.compile(r"^年(?:的)?(?:历史|之久)")
-RELATIVE = re.compile(r"今年|本年度|本年|去年|上一年")
+HISTORY_AFTER = re.compile(r"^年(?:的)?(?:历史|之久)|^年(?:版|颁布|宪法(?![宣日周学知进]))")
+HISTORY_BEFORE = re.compile(r"(成立|始建|创建|创立|诞生|出生|颁布|公布)于\s*$")
+# Relative years, resolved against the document's own date; 明年 in a review is the plan it ends with.
+RELATIVE = re.compile(r"今年|本年度|本年|本届|去年|上一年|上年度|上年|明年|下一年"
+                      r"|(?<![年\d])(?:上半年|下半年|前三季度)")
+RELATIVE_OFFSET = {"去年": -1, "上一年": -1, "上年度": -1, "上年": -1, "明年": 1, "下一年": 1}
+RECENT = re.compile(r"(?:近|过去|前)([两二三四五六七八九十])年")    # 近三年: the last three years up to the document's
+CN_COUNT = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+# 建党100周年 is 2021: the year of an anniversary is its event's year plus the count.
+ANNIVERSARY = re.compile(r"(建党|中国共产党成立|建军|新中国成立|中华人民共和国成立|建国|改革开放|建团|共青团成立|"
+                         r"抗战胜利|抗日战争胜利|世界反法西斯战争胜利|五四运动|长征胜利|辛亥革命|香港回归|澳门回归|现行宪法公布施行)"
+                         r"\s*(\d{1,3})\s*周年")
+ANNIVERSARY_BASE = {"建党": 1921, "中国共产党成立": 1921, "建军": 1927, "新中国成立": 1949, "中华人民共和国成立": 1949,
+                    "建国": 1949, "改革开放": 1978, "建团": 1922, "共青团成立": 1922, "抗战胜利": 1945,
+                    "抗日战争胜利": 1945, "世界反法西斯战争胜利": 1945, "五四运动": 1919, "长征胜利": 1936,
+                    "辛亥革命": 1911, "香港回归": 1997, "澳门回归": 1999, "现行宪法公布施行": 1982}
+# A statistics table whose columns are years (指标 2016 2017 … as extracted: cells split by tabs).
+TABLE_YEAR_CELL = re.compile(rf"^\s*({Y})\s*(?:年度?)?\s*$")
+# Dates that are the document's own: a news dateline (2023年3月10日电, 本报讯 … 2023年3月10日),
+# a newspaper's issue line (2023年3月10日 星期五 / 第04版).
+DATELINE_AFTER = re.compile(r"^\s*(?:电|讯|消息|星期|周[一二三四五六日]|第\s*\d{1,3}\s*版)")
+NEWS_BEFORE = re.compile(r"(记者|通讯员|本报讯|本台讯|日报|晚报)")
 RELATIVE_COMPARED = re.compile(r"(比|较|与|同比|相比|对比|高于|低于|超过)\s*$")
 RELATIVE_SAME_TIME = re.compile(r"^同期")
 PLAN_TITLE = re.compile(r"方案|规划|计划|要点|纲要|意见|安排|打算|路线图")
@@ -103,7 +123,9 @@ class _Reading:
     book_ranges: list = field(default_factory=list)     # ranges inside 《》: other documents' periods
     since: list = field(default_factory=list)           # (year, label) of 2018年以来
     targets: list = field(default_factory=list)         # (year, label) of 到2025年
-    relative: list = field(default_factory=list)        # year offsets of 今年 (0) / 去年 (-1)
+    relative: list = field(default_factory=list)        # year offsets of 今年 (0) / 去年 (-1) / 明年 (1)
+    recent: list = field(default_factory=list)          # (n, label) of 近三年: the n years up to the date
+    anniversaries: list = field(default_factory=list)   # (year, label) of 建党100周年
     dates: list = field(default_factory=list)           # (pos, year, label): own dates and 文号
     cited: list = field(default_factory=list)           # years of other documents' 文号
     skipped: list = field(default_factory=list)         # labels of years deliberately not counted
@@ -134,6 +156,9 @@ def _read(s: str, *, title_like: bool) -> _Reading:
     r, chars, depth = _Reading(), list(s), _book_depth(s)
     _read_dates(s, chars, r, title_like)
     s = "".join(chars)
+    if not title_like:
+        _read_table_years(s, chars, r)
+        s = "".join(chars)
     for m in RANGE.finditer(s):
         first, last = int(m.group(1)), int(m.group(3))
         if not (first <= last <= first + MAX_SPAN) or not (m.group(2) or m.group(4) or _bare_range_ok(s, m)):
@@ -164,8 +189,30 @@ def _read(s: str, *, title_like: bool) -> _Reading:
         if RELATIVE_COMPARED.search(s[max(0, m.start() - 3):m.start()]) or RELATIVE_SAME_TIME.match(s[m.end():]):
             r.skipped.append(s[max(0, m.start() - 1):m.end()])
         else:
-            r.relative.append((0 if m.group() in ("今年", "本年度", "本年") else -1, m.group()))
+            r.relative.append((RELATIVE_OFFSET.get(m.group(), 0), m.group()))
+    r.recent += [(CN_COUNT[m.group(1)], m.group()) for m in RECENT.finditer(s)]
+    r.anniversaries += [(ANNIVERSARY_BASE[m.group(1)] + int(m.group(2)), m.group().replace(" ", ""))
+                        for m in ANNIVERSARY.finditer(s) if 0 < int(m.group(2)) <= 200]
     return r
+
+
+def _read_table_years(s: str, chars: list[str], r: _Reading) -> None:
+    """A table row whose cells are years (指标 2016 2017 2018 …) is a header: the table covers them."""
+    start, previous = 0, ""
+    for line in s.split("\n"):
+        cells = line.split("\t")
+        first_row = "\t" not in previous          # a header opens its table
+        previous = line
+        years = [int(m.group(1)) for c in cells if (m := TABLE_YEAR_CELL.match(c))] if len(cells) >= 3 else []
+        if first_row and len(years) >= 2 and len(years) >= len(cells) - 1 and len(set(years)) == len(years) and max(years) - min(years) <= MAX_SPAN:
+            first, last = min(years), max(years)
+            if sorted(years) == list(range(first, last + 1)):
+                r.ranges.append((first, last, f"表头 {first}—{last}"))
+            else:
+                for year in years:
+                    _count(r, year, 1, f"表头 {year}")
+            _blank(chars, start, start + len(line))
+        start += len(line) + 1
 
 
 def _bare_range_ok(s: str, m: re.Match) -> bool:
@@ -196,7 +243,9 @@ def _read_dates(s: str, chars: list[str], r: _Reading, title_like: bool) -> None
             _blank(chars, m.start(), m.end())
     for m in CN_DATE.finditer(s):
         line_head = s[s.rfind("\n", 0, m.start()) + 1:m.start()]
-        if m.group(3) and (DATE_LABEL.search(line_head) or CLOCK.match(s[m.end():])):
+        after = s[m.end():m.end() + 12]
+        if m.group(3) and (DATE_LABEL.search(line_head) or CLOCK.match(after) or DATELINE_AFTER.match(after)
+                           or NEWS_BEFORE.search(line_head)):
             r.dates.append((m.start(), int(m.group(1)), m.group()))
             _blank(chars, m.start(), m.end())
     if title_like:
@@ -219,7 +268,7 @@ def _classify_year(s: str, start: int, year: int, in_book: bool, r: _Reading, ti
     """Decide what one “YYYY年” is: covered, comparison, since, target, or a length of time."""
     before, after = s[max(0, start - 4):start], s[start + 4:start + 24]
     label = s[max(0, start - 1):start + 5] if COMPARE_BEFORE.search(before) else s[start:start + 5]
-    if HISTORY_AFTER.match(after):
+    if HISTORY_AFTER.match(after) or HISTORY_BEFORE.search(before):
         return
     if _is_comparison(before, after):
         r.skipped.append(label)
@@ -281,9 +330,15 @@ def _covered(r: _Reading, own: _Ref | None, plan: bool, where: str) -> tuple[set
         counts[year] += 1
         labels.setdefault(year, label)
 
+    if not r.explicit():
+        for year, label in r.anniversaries:
+            add(year, f"{label}(={year}年)")
     if not r.explicit() and ref is not None:
         for offset, label in r.relative:
             add(ref + offset, f"{label}(={ref + offset}年)")
+        for n, label in r.recent:
+            for year in range(ref - n + 1, ref + 1):
+                add(year, f"{label}(={ref - n + 1}—{ref}年)")
     for year, label in r.targets:            # a target already reached is just a year named
         if not plan and ref is not None and year <= ref:
             add(year, label)

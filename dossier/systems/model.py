@@ -22,6 +22,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from dossier.systems.names import derive_keywords, split_lead
+from dossier.systems.vocabulary import added_vocabulary
 from common.errors import os_reason, IndicatorSystemError
 from schemas import SCHEMAS_DIR
 from common.messages import _
@@ -75,6 +76,9 @@ class Indicator:
     source: str | None = None
     ref: str | None = None
     lead_department_now: str | None = None
+    # Today's words for the indicator's subject (河长制, 国家宪法日 …): the project's added
+    # vocabulary (schemas/vocabulary/) and a system file's own `vocabulary`, never reference text.
+    vocabulary: tuple[str, ...] = ()
 
     @property
     def material_review(self) -> bool:
@@ -102,15 +106,17 @@ def _opt_str(value: Any) -> str | None:
     return str(value) if value not in (None, "") else None
 
 
-def _make_indicator(part: dict, content: dict, item: dict) -> Indicator:
+def _make_indicator(part: dict, content: dict, item: dict, added: Sequence[str] = ()) -> Indicator:
     years = item.get("required_years")
+    keywords = tuple(k.strip() for k in item.get("keywords", []))
+    vocabulary = [v.strip() for v in [*item.get("vocabulary", []), *added]]
     return Indicator(
         code=normalize_code(item["code"]), name=item["name"].strip(),
         part_code=normalize_code(part["code"]), part_name=part["name"].strip(),
         content_code=normalize_code(content["code"]), content_name=content["name"].strip(),
         standard=item["standard"].strip(), methods=tuple(m.strip() for m in item["methods"]),
         evidence=tuple(item["evidence"]), evidence_kind=item.get("evidence_kind"),
-        keywords=tuple(k.strip() for k in item.get("keywords", [])),
+        keywords=keywords, vocabulary=tuple(dict.fromkeys(v for v in vocabulary if v and v not in keywords)),
         lead_department=item["lead_department"].strip(),
         required_years=dict(years) if years else None,
         source=_opt_str(item.get("source")), ref=_opt_str(item.get("ref")),
@@ -139,7 +145,8 @@ class System:
 
     def _flatten(self) -> list[Indicator]:
         if self._flat is None:
-            flat = [_make_indicator(part, content, item)
+            added = {normalize_code(code): terms for code, terms in added_vocabulary(self.id).items()}
+            flat = [_make_indicator(part, content, item, added.get(normalize_code(item["code"]), ()))
                     for part in self.data.get("parts", [])
                     for content in part.get("contents", [])
                     for item in content.get("indicators", [])]
