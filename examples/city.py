@@ -404,7 +404,7 @@ def _coverage(indicators: list[Indicator], specs: list[DocSpec], required: dict[
     """Per indicator and kind: required years, years some readable document proves, the rest."""
     proven: dict[tuple[str, str], set[int]] = {}
     for s in specs:
-        if s.broken or s.fmt in ("png", "imgpdf") or not s.kind:
+        if s.broken or not s.kind:      # scans count: OCR (on by default) reads them
             continue
         for code in s.codes:
             proven.setdefault((code, s.kind), set()).update(s.years)

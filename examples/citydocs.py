@@ -247,9 +247,10 @@ def render(root: Path, seed: int, spec: DocSpec) -> bytes | None:
                                            city=CITY, department=spec.department)
     if spec.extra_words:
         # A document serving two indicators names the second one too, as joint reports do.
-        more = docgen.compose_paragraphs(rng, list(spec.extra_words), year, 2, genre=spec.genre, city=CITY,
+        # (two paragraphs of its own: a name said once in passing would not file it there, rightly)
+        more = docgen.compose_paragraphs(rng, list(spec.extra_words), year, 3, genre=spec.genre, city=CITY,
                                          department=spec.department)
-        paragraphs.insert(1, f"同时，统筹推进{spec.extra_words[0]}工作。" + more[-1])
+        paragraphs[1:1] = [f"同时，统筹推进{spec.extra_words[0]}工作。" + more[1], more[-1]]
     table = _stat_table(rng, spec) if spec.kind == "statistics" else None
     header = None
     if rng.random() < 0.3 or spec.header_code:

@@ -32,6 +32,7 @@ BODY_HALF = 1.5         # body hits at which a term gives half of BODY_WEIGHT, p
 SCALE = 1.6             # score → confidence: 1 - exp(-score / SCALE)
 PATH_CODE, PATH_FOLDER_NAME, PATH_FILE_NAME = 6.0, 4.5, 2.5
 DEPT_PRIMARY, DEPT_SECONDARY = 0.45, 0.2
+NAMED_INSIDE = 0.3      # a term inside another indicator's name (健康教育 in 心理健康教育)
 
 # Terms of the built-in systems that any government document uses in passing: they support a
 # tag but never make one. Chosen by reading the keyword lists, not learned from documents.
@@ -230,11 +231,19 @@ class Tagger:
         # A matched surface (the longest term at a position) is evidence for every indicator with a
         # term inside it (社区志愿服务 also says 志愿服务), but once per indicator: its best term
         # there, so one phrase never counts twice through a name, its core and a keyword.
+        # A surface that is one indicator's name says little for others through the terms inside it:
+        # 心理健康教育 (Ⅲ-59) is not 健康教育 (Ⅲ-54).
+        owners: dict[str, set[int]] = defaultdict(set)
+        for name, i, _full in self.names:
+            owners[name].add(i)
         self.best: dict[str, list[tuple[int, float, str]]] = {}
         for surface in terms:
             per: dict[int, tuple[float, str]] = {}
+            named = owners.get(surface, set())
             for term in (t for t in terms if len(t) <= len(surface) and t in surface):
                 for i, w in self.postings[term]:
+                    if named and i not in named and term != surface:
+                        w *= NAMED_INSIDE
                     if i not in per or w > per[i][0]:
                         per[i] = (w, term)
             self.best[surface] = [(i, w, t) for i, (w, t) in sorted(per.items())]
