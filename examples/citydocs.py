@@ -250,7 +250,8 @@ def render(root: Path, seed: int, spec: DocSpec) -> bytes | None:
         # (two paragraphs of its own: a name said once in passing would not file it there, rightly)
         more = docgen.compose_paragraphs(rng, list(spec.extra_words), year, 3, genre=spec.genre, city=CITY,
                                          department=spec.department)
-        paragraphs[1:1] = [f"同时，统筹推进{spec.extra_words[0]}工作。" + more[1], more[-1]]
+        name = spec.extra_words[0]
+        paragraphs[1:1] = [f"同时，统筹推进{name}工作。" + more[1], f"在{name}方面，" + more[-1]]
     table = _stat_table(rng, spec) if spec.kind == "statistics" else None
     header = None
     if rng.random() < 0.3 or spec.header_code:

@@ -24,7 +24,8 @@ from archive.textnorm import normalize_text
 from dossier.systems import Indicator, System, derive_keywords, parse_code
 
 MIN_CONFIDENCE = 0.30   # below this a tag is a guess: review can show it, tagging does not make it
-RELATIVE_CUT = 0.45     # a second tag must score at least this share of the best one
+RELATIVE_CUT = 0.45     # a second tag must score at least this share of the best one…
+NAMED_CONFIDENCE = 0.6  # …unless the body names it twice by its full name and it is this sure
 MAX_TAGS = 5
 TITLE_WEIGHT = 2.5      # a term in the title, whatever its count there
 BODY_WEIGHT = 1.5       # the most body hits of one term can give (they saturate towards it)
@@ -174,6 +175,7 @@ class Tagger:
         # the content's name (政务公开 for Ⅲ-4..6) spreads weak evidence over its indicators.
         base: dict[str, dict[int, float]] = defaultdict(dict)
         self.names: list[tuple[str, int, bool]] = []          # (name term, indicator, full name?)
+        self.full_names = [normalize_text(_BRACKETS.sub("", ind.name).strip()) for ind in self.indicators]
         by_content: dict[str, list[int]] = defaultdict(list)
         for i, ind in enumerate(self.indicators):
             by_content[ind.content_code].append(i)
@@ -314,6 +316,12 @@ class Tagger:
         cand.specific = True
         cand.path_notes.insert(0, note) if "编号" in note else cand.path_notes.append(note)
 
+    def _name_count(self, cand: Candidate) -> int:
+        """How often the body names the indicator by its full name (法律援助): a joint report names
+        each indicator it serves, however much more it says of the first."""
+        full = self.full_names[self.index[cand.indicator.code]]
+        return sum(n for n, _, term in cand.body_terms if term == full)
+
     def _cand(self, cands: dict[int, Candidate], i: int) -> Candidate:
         if i not in cands:
             cands[i] = Candidate(self.indicators[i])
@@ -367,6 +375,7 @@ class Tagger:
         best_text = max(c.score - c.path_score for c in cands)
         chosen = [c for c in cands
                   if c.path_score >= PATH_FILE_NAME
-                  or (c.confidence >= MIN_CONFIDENCE and c.score - c.path_score >= RELATIVE_CUT * best_text)]
+                  or (c.confidence >= MIN_CONFIDENCE and c.score - c.path_score >= RELATIVE_CUT * best_text)
+                  or (c.confidence >= NAMED_CONFIDENCE and self._name_count(c) >= 2)]
         return [TagSuggestion(c.indicator.code, c.source, min(c.confidence, 0.99), c.reason())
                 for c in chosen[:MAX_TAGS]]
