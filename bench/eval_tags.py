@@ -30,9 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from archive.textnorm import normalize_text  # noqa: E402
 from bench.eval_devset import DEFAULT_DEVSET, Item, Metric, load_devset  # noqa: E402
-from dossier.judge import Tagger  # noqa: E402
-from dossier.judge.learning import DecisionModel, Example  # noqa: E402
-from dossier.judge.ranking import merge, rule_suggestions  # noqa: E402
+from dossier.judge import DecisionModel, Example, Tagger, fill_up, merge, rule_suggestions  # noqa: E402
 from dossier.systems import load_system  # noqa: E402
 
 
@@ -57,7 +55,8 @@ def _score(items: list[Item], codes: dict[str, set[str]], tagger: Tagger, model:
         title, text = normalize_text(item.title), normalize_text(item.document)
         candidates = tagger.candidates(title, text, [], None)
         learned = model.suggest(title, text) if model is not None else []
-        ranked = merge(rule_suggestions(candidates), learned)
+        resemblances = fill_up(tagger.system, title, text, len(candidates))
+        ranked = merge(rule_suggestions(candidates, resemblances=resemblances), learned)
         wanted = codes[item.id]
         scored.total += 1
         scored.suggested += bool(ranked)

@@ -14,6 +14,7 @@ from archive import catalogue
 from archive.catalogue import AutoTag, Change, StoredSuggestion, set_auto_kind, set_auto_tags, set_auto_years
 from dossier.judge.kinds import detect_kind
 from dossier.judge.material import detect_material
+from dossier.judge.profiles import fill_up
 from dossier.judge.ranking import rule_suggestions
 from dossier.systems import System
 from dossier.judge.tagging import Tagger
@@ -109,8 +110,9 @@ def classify_documents(conn: sqlite3.Connection, system: System, doc_ids: list[i
 
         candidates = tagger.candidates(title, text, paths, row["department"])
         suggestions = tagger.choose(candidates)
+        resemblances = fill_up(system, title, text, len(candidates))
         catalogue.set_rule_suggestions(conn, doc_id, [StoredSuggestion(s.code, s.score, s.source, s.reason)
-                                                      for s in rule_suggestions(candidates)])
+                                                      for s in rule_suggestions(candidates, resemblances=resemblances)])
         added, removed = set_auto_tags(conn, doc_id, [AutoTag(s.code, s.source, s.confidence, s.reason)
                                                       for s in suggestions])
         change = Change(doc_id, added, removed, years=years_change, kind=kind_change)

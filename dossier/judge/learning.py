@@ -14,26 +14,33 @@ person set or rejected is never changed by it (`rejected` codes are never sugges
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
-from sklearn.preprocessing import normalize
 
 from archive.textnorm import normalize_text
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 TEXT_CHARS = 1500      # the opening of a document says what it is about; the rest adds noise, time and size
 TITLE_REPEAT = 3       # the title weighs as much as a few lines of the body
 NEIGHBOURS = 7         # decided documents consulted per suggestion
 MIN_SIMILARITY = 0.12  # below this two documents share only the language of offices
 N_FEATURES = 2 ** 20
-_NOT_WORD = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff]+")
+_NOT_WORD = re.compile(r"[^a-z\u3400-\u4dbf\u4e00-\u9fff]+")   # digits say how much, not what about
 
-_VECTORIZER = HashingVectorizer(analyzer="char", ngram_range=(1, 2), n_features=N_FEATURES,
-                                alternate_sign=False, norm=None, dtype=np.float32)
+
+
+@functools.lru_cache(maxsize=1)
+def _vectorizer():
+    # scikit-learn is imported when first needed: it costs a second, and most commands never learn.
+    from sklearn.feature_extraction.text import HashingVectorizer
+    return HashingVectorizer(analyzer="char", ngram_range=(1, 2), n_features=N_FEATURES,
+                             alternate_sign=False, norm=None, dtype=np.float32)
 
 
 @dataclass(frozen=True)
@@ -65,9 +72,9 @@ def document_terms(title: str, text: str) -> str:
     return " ".join([title] * TITLE_REPEAT + [body])
 
 
-def vectorize(documents: Iterable[tuple[str, str]]) -> sparse.csr_matrix:
+def vectorize(documents: Iterable[tuple[str, str]]) -> "sparse.csr_matrix":
     """Raw n-gram counts with sublinear scaling (a word said 20 times is not 20 times the topic)."""
-    counts = _VECTORIZER.transform(document_terms(title, text) for title, text in documents)
+    counts = _vectorizer().transform(document_terms(title, text) for title, text in documents)
     counts.data = 1.0 + np.log(counts.data)
     return counts.tocsr()
 
@@ -75,7 +82,10 @@ def vectorize(documents: Iterable[tuple[str, str]]) -> sparse.csr_matrix:
 class DecisionModel:
     """Nearest decided documents; build once per set of decisions, ask for many documents."""
 
-    def __init__(self, examples: Sequence[Example], vectors: sparse.csr_matrix | None = None) -> None:
+    def __init__(self, examples: Sequence[Example], vectors: "sparse.csr_matrix | None" = None) -> None:
+        from sklearn.feature_extraction.text import TfidfTransformer
+        from sklearn.preprocessing import normalize
+
         self.examples = [e for e in examples if e.codes]
         self.ids = np.array([e.doc_id for e in self.examples], dtype=np.int64)
         if not self.examples:
@@ -89,13 +99,14 @@ class DecisionModel:
     def __len__(self) -> int:
         return len(self.examples)
 
-    def suggest_many(self, raw: sparse.csr_matrix, exclude: Sequence[int | None] = (),
+    def suggest_many(self, raw: "sparse.csr_matrix", exclude: Sequence[int | None] = (),
                      rejected: Sequence[set[str]] = (), top: int = 3) -> list[list[LearnedSuggestion]]:
         """For each row of `raw` (from `vectorize`), the best `top` indicators of its nearest decided
         documents. `exclude[i]` is the row's own id (a decided document does not vote for itself);
         `rejected[i]` the codes a person rejected for it."""
         if self.matrix is None or raw.shape[0] == 0:
             return [[] for _ in range(raw.shape[0])]
+        from sklearn.preprocessing import normalize
         queries = normalize(self.idf.transform(raw))
         sims = (queries @ self.matrix.T).toarray()
         out = []

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol, Sequence
 
 from dossier.judge.learning import LearnedSuggestion
+from dossier.judge.profiles import Resemblance
 from dossier.judge.tagging import Candidate
 
 TOP = 3
@@ -29,21 +30,26 @@ class Ranked(Protocol):
 class Suggestion:
     code: str
     score: float        # 0..1
-    source: str         # rule | path | learned | rule+learned | path+learned
+    source: str         # rule | path | profile | learned, or two joined by + (rule+learned)
     reason: str         # Chinese, for a person
 
     def to_dict(self) -> dict:
         return {"code": self.code, "score": self.score, "source": self.source, "reason": self.reason}
 
 
-def rule_suggestions(candidates: Sequence[Candidate], top: int = STORED) -> list[Suggestion]:
-    """The rules' best candidates as suggestions, whatever their score (kept with the document)."""
+def rule_suggestions(candidates: Sequence[Candidate], top: int = STORED,
+                     resemblances: Sequence[Resemblance] = ()) -> list[Suggestion]:
+    """The rules' best candidates as suggestions, whatever their score (kept with the document);
+    with fewer than TOP of them, the indicators the text resembles fill up (see profiles)."""
     out: list[Suggestion] = []
     for cand in candidates:
         score = cand.confidence * (1.0 if cand.specific else UNSPECIFIC)
         out.append(Suggestion(cand.indicator.code, round(min(score, 0.99), 3), cand.source, cand.reason()))
     out.sort(key=lambda s: (-s.score, s.code))
-    return out[:top]
+    out = out[:top]
+    found = {s.code for s in out}
+    out += [Suggestion(r.code, r.score, "profile", r.reason) for r in resemblances if r.code not in found][:max(0, TOP - len(out))]
+    return out
 
 
 def merge(rules: Sequence[Ranked], learned: Sequence[LearnedSuggestion] = (),
