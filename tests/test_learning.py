@@ -125,3 +125,20 @@ def test_learned_vectors_are_kept_and_not_computed_again(workspace):
     stamp = cache.stat().st_mtime_ns
     _cli(ws, "show", third, "--json")
     assert cache.stat().st_mtime_ns == stamp
+
+
+def test_a_document_no_term_names_still_gets_the_indicators_its_words_resemble():
+    from dossier.judge import MIN_CONFIDENCE, fill_up, rule_suggestions, tagger_for
+    from dossier.systems import load_system
+    system = load_system("civilized-city")
+    title, text = "巡河日志", "河道保洁员每日沿河巡查，清理水面漂浮物，记录排污口和水质情况。"
+    candidates = tagger_for(system).candidates(title, text)
+    assert len(candidates) < 3 and not tagger_for(system).choose(candidates)   # the rules alone: no tag, few hints
+    ranked = rule_suggestions(candidates, resemblances=fill_up(system, title, text, len(candidates)))
+    assert len(ranked) == 3
+    resembling = [s for s in ranked if s.source == "profile"]
+    assert resembling[0].code == "Ⅲ-95"                                   # 水环境功能区水质
+    assert "相似度" in resembling[0].reason
+    assert all(s.score < MIN_CONFIDENCE for s in resembling)             # a resemblance is never a tag
+    # enough found by the rules: nothing to fill up
+    assert fill_up(system, title, text, 3) == []
