@@ -122,9 +122,11 @@ MIGRATIONS: list[str] = [
     ALTER TABLE documents ADD COLUMN material_reason TEXT;
     ALTER TABLE documents ADD COLUMN activity TEXT;
     """,
-    # 6: the rules' ranked suggestions of indicators for each document, kept whether or not they
-    # passed the tagging threshold (review offers them; the learned model's are added when read).
+    # 6: the day a file's own metadata says it was saved or made (a weak hint of its year), and the
+    # rules' ranked suggestions of indicators for each document, kept whether or not they passed
+    # the tagging threshold (review offers them; the learned model's are added when read).
     """
+    ALTER TABLE documents ADD COLUMN file_date TEXT;
     CREATE TABLE suggestions (
         doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
         rank INTEGER NOT NULL,

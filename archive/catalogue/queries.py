@@ -24,7 +24,8 @@ class JudgingInput:
 
 def judging_input(conn: sqlite3.Connection, doc_id: int) -> JudgingInput | None:
     """The document, its text and sources; None when it is missing or failed."""
-    row = conn.execute("SELECT id, title, department, status, format, doc_number, issuer, doc_date, table_ratio, taken "
+    row = conn.execute("SELECT id, title, department, status, format, doc_number, issuer, doc_date, table_ratio, taken, "
+                       "file_date "
                        "FROM documents WHERE id = ?",
                        (doc_id,)).fetchone()
     if row is None or row["status"] == "failed":
@@ -54,7 +55,7 @@ def review_rows(conn: sqlite3.Connection) -> tuple[list[sqlite3.Row], dict[int, 
     for row in conn.execute("SELECT doc_id, code, source, confidence, status, reason FROM tags ORDER BY doc_id, code"):
         tags[row["doc_id"]].append(row)
     years: dict[int, list[sqlite3.Row]] = defaultdict(list)
-    for row in conn.execute("SELECT doc_id, year, source FROM doc_years ORDER BY doc_id, year"):
+    for row in conn.execute("SELECT doc_id, year, source, reason FROM doc_years ORDER BY doc_id, year"):
         years[row["doc_id"]].append(row)
     return docs, tags, years
 

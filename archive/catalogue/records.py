@@ -30,6 +30,7 @@ class NewDocument:
     extractor: int
     pages: list[str]
     taken: str | None = None       # a photo's day, from its camera
+    file_date: str | None = None   # the day the file's metadata says it was saved or made
 
 
 def document_count(conn: sqlite3.Connection) -> int:
@@ -58,11 +59,11 @@ def insert_document(conn: sqlite3.Connection, doc: NewDocument, first_path: str)
     stamp = now()
     cursor = conn.execute(
         """INSERT INTO documents (sha256, size, format, title, department, pages, doc_number, issuer,
-               doc_date, dates, status, error, notes, table_ratio, extractor, chars, indexed, added_at, updated_at, taken)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)""",
+               doc_date, dates, status, error, notes, table_ratio, extractor, chars, indexed, added_at, updated_at, taken, file_date)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)""",
         (doc.sha256, doc.size, doc.format, doc.title, doc.department, doc.page_count, doc.doc_number, doc.issuer,
          doc.doc_date, json.dumps(doc.dates), doc.status, doc.error, json.dumps(doc.notes, ensure_ascii=False),
-         doc.table_ratio, doc.extractor, sum(len(p) for p in doc.pages), stamp, stamp, doc.taken),
+         doc.table_ratio, doc.extractor, sum(len(p) for p in doc.pages), stamp, stamp, doc.taken, doc.file_date),
     )
     doc_id = cursor.lastrowid
     conn.executemany("INSERT INTO pages (doc_id, page, text) VALUES (?, ?, ?)",

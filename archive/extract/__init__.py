@@ -57,6 +57,7 @@ class DocumentRecord:
     table_ratio: float = 0.0
     notes: list[str] = field(default_factory=list)
     taken: str | None = None          # a photo's day, from its camera (EXIF)
+    file_date: str | None = None      # the day its metadata says it was saved or made
 
 
 _EXPECTED_BY_SUFFIX = {".docx": "Word", ".doc": "Word", ".wps": "WPS", ".xlsx": "Excel", ".xls": "Excel",
@@ -125,4 +126,5 @@ def _record(extracted: Extracted, fallback_title: str) -> DocumentRecord:
         table_ratio=extracted.table_ratio,
         notes=notes,
         taken=extracted.taken,
+        file_date=extracted.file_date,
     )

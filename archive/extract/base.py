@@ -1,6 +1,7 @@
 """What every extractor returns, and the limits that keep a bad file from hurting the batch."""
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ class Extracted:
     notes: list[str] = field(default_factory=list)
     title_from_text: bool = True      # False where the first line is not a title (sheet names)
     taken: str | None = None          # a photo's day (ISO), as its camera recorded it
+    file_date: str | None = None      # the day the file says it was saved or made (its metadata), ISO
 
     @property
     def text(self) -> str:
@@ -81,3 +83,18 @@ def extractor(*formats: str) -> Callable[[Extractor], Extractor]:
 def extractor_for(fmt: str) -> Extractor | None:
     """The registered reader of a format, or None when no module reads it."""
     return _EXTRACTORS.get(fmt) or (_EXTRACTORS.get(fmt.split(":", 1)[0] + ":") if ":" in fmt else None)
+
+
+# python-docx's own template carries this stamp: a file made by a program from it says nothing.
+_TEMPLATE_STAMPS = {"2013-12-23"}
+
+
+def metadata_day(*stamps: object) -> str | None:
+    """The first plausible day among a file's metadata dates (datetimes or dates), ISO; None when
+    none is: absent, before 1995, in the future, or a template's default."""
+    today = dt.date.today()
+    for stamp in stamps:
+        day = stamp.date() if isinstance(stamp, dt.datetime) else stamp if isinstance(stamp, dt.date) else None
+        if day is not None and 1995 <= day.year and day <= today and day.isoformat() not in _TEMPLATE_STAMPS:
+            return day.isoformat()
+    return None

@@ -11,7 +11,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedErr
 
 from common.errors import ExtractionError
 from archive.textnorm import cjk_ratio, join_wrapped_lines
-from archive.extract.base import Extracted, extractor
+from archive.extract.base import Extracted, extractor, metadata_day
 from common.messages import _
 
 # pypdf logs every oddity of real-world PDFs as a warning; the user sees our one-line reason instead.
@@ -112,7 +112,16 @@ def extract_pdf(path: Path, fmt: str = "pdf") -> Extracted:
     elif cjk_ratio("".join(pages)) < 0.05 and _garbled("".join(pages)):
         notes.append(_("文字层像是乱码（缺少 Unicode 映射）：可用 --ocr force 重新识别"))
     return Extracted(format="pdf", pages=pages, title=_title(reader), status=status,
-                     page_count=len(pages), notes=notes)
+                     page_count=len(pages), notes=notes, file_date=_made_day(reader))
+
+
+def _made_day(reader: PdfReader) -> str | None:
+    """The PDF's CreationDate (else ModDate): when it was made, usually from the Word file."""
+    try:
+        info = reader.metadata
+        return metadata_day(info.creation_date, info.modification_date) if info else None
+    except Exception:  # dates in info dictionaries are often malformed; they are only a hint
+        return None
 
 
 def _garbled(text: str) -> bool:

@@ -10,7 +10,7 @@ import openpyxl
 import xlrd
 
 from common.errors import ExtractionError
-from archive.extract.base import MAX_TEXT_CHARS, Extracted, check_zip_container, extractor
+from archive.extract.base import MAX_TEXT_CHARS, Extracted, check_zip_container, extractor, metadata_day
 from common.messages import _
 
 
@@ -107,13 +107,14 @@ def extract_xlsx(path: Path, fmt: str = "xlsx") -> Extracted:
     try:
         pages, notes = _read_sheets(_xlsx_sheets(book))
         title = (book.properties.title or "").strip() or (sheet_title(pages[0]) if pages else None)
+        saved = metadata_day(book.properties.modified, book.properties.created)
     except Exception as exc:  # damaged sheet XML surfaces only while streaming rows
         raise ExtractionError(_("Excel 文件已损坏，或含有不安全的内容（{kind}）：请向报送部门要一份完好的文件").format(kind=type(exc).__name__)) from exc
     finally:
         book.close()
         handle.close()
     return Extracted(format="xlsx", pages=pages or [""], title=title, table_ratio=1.0, notes=notes,
-                     title_from_text=False)
+                     title_from_text=False, file_date=saved)
 
 
 @extractor("xls")

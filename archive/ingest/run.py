@@ -221,7 +221,7 @@ class Ingester:
         doc = catalogue.NewDocument(
             job.sha256, job.size, record.format, record.title, _department(self.ws, job.first, forced),
             record.page_count, record.doc_number, record.issuer, record.doc_date, record.dates, record.status,
-            record.error, record.notes, record.table_ratio, EXTRACTOR_VERSION, record.pages, record.taken)
+            record.error, record.notes, record.table_ratio, EXTRACTOR_VERSION, record.pages, record.taken, record.file_date)
         return catalogue.insert_document(self.conn, doc, job.first.display)
 
     def _put_source(self, doc_id: int, cand: Candidate, forced: str | None) -> None:

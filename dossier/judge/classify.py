@@ -65,7 +65,7 @@ def _document(conn: sqlite3.Connection, doc_id: int):
 
 
 def _years(title: str, text: str, paths: list[str], issue_date: str | None,
-           taken: str | None = None) -> tuple[list[int], str, str]:
+           taken: str | None = None, file_date: str | None = None) -> tuple[list[int], str, str]:
     """(years, source, reason): 'path' when the folder or file name decided the years.
 
     A photo's year is the year its camera took it: the year of the activity it shows. Else one
@@ -74,7 +74,7 @@ def _years(title: str, text: str, paths: list[str], issue_date: str | None,
     """
     if taken:
         return [int(taken[:4])], "rule", f"照片拍摄于 {taken}（相机记录）"
-    decision = detect_years(title, text, paths[0] if paths else "", issue_date=issue_date)
+    decision = detect_years(title, text, paths[0] if paths else "", issue_date=issue_date, file_date=file_date)
     source = "path" if decision.source == "filename" else "rule"
     return list(decision.years), source, decision.reason
 
@@ -98,7 +98,7 @@ def classify_documents(conn: sqlite3.Connection, system: System, doc_ids: list[i
             continue
         row, text, paths = loaded
         title = row["title"] or ""
-        years, source, reason = _years(title, text, paths, row["doc_date"], row["taken"])
+        years, source, reason = _years(title, text, paths, row["doc_date"], row["taken"], row["file_date"])
         years_change = set_auto_years(conn, doc_id, years, source, reason)
 
         kind = detect_kind(title, text, paths[0] if paths else "", table_ratio=row["table_ratio"])

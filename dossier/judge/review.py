@@ -21,11 +21,12 @@ from dossier.systems import EVIDENCE_LABELS, System
 from dossier.judge.ranking import merge
 from dossier.judge.suggest import ranked_suggestions
 from dossier.judge.tagging import has_text_evidence
+from dossier.judge.years import METADATA_NOTE
 
 LOW_CONFIDENCE = 0.5        # automatic tags below this are shown to a person
 CONFLICT_CONFIDENCE = 0.6   # a text tag this sure, against a folder that says otherwise, is a conflict
 # Small weights that order documents whose decision would not change coverage.
-SEVERITY = {"无指标标签": 1.0, "信号冲突": 0.8, "未识别年份": 0.6, "标签置信度低": 0.5, "文字识别置信度低": 0.5,
+SEVERITY = {"无指标标签": 1.0, "信号冲突": 0.8, "未识别年份": 0.6, "年份仅依文件属性日期": 0.5, "标签置信度低": 0.5, "文字识别置信度低": 0.5,
             "类型未判定": 0.4}
 
 
@@ -111,6 +112,8 @@ def review_queue(conn: sqlite3.Connection, system: System, assessment_year: int,
         year_set = [y["year"] for y in doc_years]
         if not doc_years:
             problems.append("未识别年份")
+        elif not years_manual and any(METADATA_NOTE in y["reason"] for y in doc_years):
+            problems.append("年份仅依文件属性日期：请核对正文所涉年份")
         elif not years_manual:
             wanted = set().union(*(windows.get((c, k), set()) for c in likely for k in known[c].evidence)) \
                 if likely else set(every_year)

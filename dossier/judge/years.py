@@ -7,7 +7,8 @@ Not every year a document mentions counts. The rules, in order of strength:
 * otherwise the body: years written with 年 (event dates included), ranges, 截至2019年末;
   a year that is clearly secondary (mentioned less than half as often as the main one) is left out;
 * then the file name, read like a title (data groups name files and folders by year);
-* last, the document's own date (publication line, signature date, its 文号, or `issue_date`).
+* then the document's own date (publication line, signature date, its 文号, or `issue_date`);
+* last, the day the file's metadata says it was saved or made (a weak hint, shown for review).
 
 Never counted: comparison years (比2021年增长, 较2020年, 与2020年相比, 2020年同期); publication
 and signature dates (发布时间:2023-01-10, a date alone on a line, a date with a clock time) —
@@ -102,6 +103,8 @@ DATELINE_AFTER = re.compile(r"^\s*(?:电|讯|消息|星期|周[一二三四五�
 NEWS_BEFORE = re.compile(r"(记者|通讯员|本报讯|本台讯|日报|晚报)")
 RELATIVE_COMPARED = re.compile(r"(比|较|与|同比|相比|对比|高于|低于|超过)\s*$")
 RELATIVE_SAME_TIME = re.compile(r"^同期")
+METADATA_NOTE = "依文件属性日期"        # a year from the file's metadata: review asks a person to confirm it
+METADATA_CONFIDENCE = 0.25
 PLAN_TITLE = re.compile(r"方案|规划|计划|要点|纲要|意见|安排|打算|路线图")
 
 
@@ -110,7 +113,7 @@ class YearDecision:
     years: tuple[int, ...]      # sorted calendar years the document COVERS
     reason: str                 # Chinese, readable, e.g. "标题含 2022年度; 正文 2022年 出现5次"
     confidence: float           # 0..1
-    source: str = "none"        # which part decided: title | body | filename | date | none
+    source: str = "none"        # which part decided: title | body | filename | date | metadata | none
 
 
 @dataclass
@@ -391,11 +394,13 @@ def _filename_text(filename: str) -> str:
 
 
 def detect_years(title: str, text: str, filename: str = "", *,
-                 issue_date: datetime.date | str | None = None) -> YearDecision:
+                 issue_date: datetime.date | str | None = None, file_date: str | None = None) -> YearDecision:
     """The calendar years a document covers, why, and how sure (see the module docstring).
 
     `text` may contain the title again (it usually does); `filename` may be a relative path;
-    `issue_date` is the document's date as known from elsewhere (a date or an ISO string).
+    `issue_date` is the document's date as known from elsewhere (a date or an ISO string);
+    `file_date` the day the file's metadata says it was saved (ISO): the weakest hint of all,
+    used only when nothing else dates the document, with a confidence review always shows.
     """
     title_r = _read(rule_text(title or ""), title_like=True)
     body_r = _read(rule_text(text or ""), title_like=False)
@@ -417,6 +422,8 @@ def detect_years(title: str, text: str, filename: str = "", *,
     if ref is not None:
         confidence = 0.4 if ref.label.startswith(("标题", "正文", "文件名")) else 0.35
         return _decision({ref.year}, [f"未写明所涉年份, 依{ref.label}"], confidence, "date")
+    if file_date and (m := re.match(Y, file_date)):
+        return _decision({int(m.group())}, [f"未写明所涉年份, {METADATA_NOTE} {file_date[:10]}"], METADATA_CONFIDENCE, "metadata")
     note = "; 不计 " + "、".join(dict.fromkeys(body_r.skipped[:3])) if body_r.skipped else ""
     since = "; 仅见 " + body_r.since[0][1] + ", 无报道年份" if body_r.since else ""
     return YearDecision((), "未找到可判断的年份" + since + note, 0.0, "none")
