@@ -130,3 +130,22 @@ def test_news_of_a_meeting_that_quotes_scores_stays_activity():
 
 def test_one_percentage_in_a_short_text_is_not_statistics():
     assert kind("社区志愿者招募", "社区志愿者注册率达到85%,欢迎居民报名参加。") == "activity"
+
+
+def test_a_spreadsheet_of_activities_is_a_record_of_work():
+    rows = "\n".join(f"{n}\t社区志愿服务\t2024年3月{n}日\t人民公园\t{30 + n}\t王{n}" for n in range(1, 12))
+    text = "序号\t活动名称\t时间\t地点\t参与人数\t负责人\n" + rows
+    assert kind("2024年志愿服务活动开展情况登记表", text, table_ratio=1.0) == "activity"
+
+
+def test_a_body_mostly_of_figures_is_statistics_whatever_the_title_says():
+    rows = "\n".join(f"{name}\t{a}\t{b}\t{c}" for name, a, b, c in
+                     [("志愿者人数", 1200, 1350, 1480), ("志愿服务时长", 35000, 38000, 41000), ("志愿服务站", 86, 92, 101),
+                      ("服务项目", 40, 44, 47), ("参与人次", 9000, 9800, 10400)])
+    text = "指标\t2022\t2023\t2024\n" + rows
+    assert kind("志愿服务工作方案附表", text, table_ratio=1.0) == "statistics"
+
+
+@pytest.mark.parametrize("title", ["关于2025年城乡居民收入有关数据的报告", "2024年人口数据报告", "2023年志愿服务统计台账"])
+def test_data_reports_and_ledgers_of_statistics(title):
+    assert kind(title, "全市情况如下。") == "statistics"

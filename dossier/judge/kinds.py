@@ -84,7 +84,8 @@ def _stat_marks(text: str) -> tuple[int, float]:
 
 
 def _table_share(text: str) -> float:
-    """The share of non-empty lines that are table rows holding at least two figures."""
+    """The share of non-empty lines that are table rows of figures: at least two, and at least half
+    of the row's cells (序号 and 人数 in a row of names and places do not make figures)."""
     lines = [line for line in text.split("\n") if line.strip()]
     if not lines:
         return 0.0
@@ -92,7 +93,8 @@ def _table_share(text: str) -> float:
     for line in lines:
         if TABLE_LINE.search(line):
             cells = [c for c in re.split(r"[|\t]", line) if c.strip()]
-            rows += sum(bool(NUMBER_CELL.match(c.replace("年", ""))) for c in cells) >= 2
+            figures = sum(bool(NUMBER_CELL.match(c.replace("年", ""))) for c in cells)
+            rows += figures >= 2 and 2 * figures >= len(cells)
     return rows / len(lines)
 
 
@@ -105,7 +107,10 @@ def detect_kind(title: str, text: str, filename: str = "", *, table_ratio: float
     title_n, body_n = rule_text(title or ""), rule_text(text or "")
     name_n = rule_text(re.sub(r"\.[A-Za-z0-9]{1,5}$", "", filename or ""))
     marks, density = _stat_marks(body_n)
-    tables = table_ratio if table_ratio is not None else _table_share(body_n)
+    # Rows of figures, not table-ness: a spreadsheet of activities (名称, 地点, 负责人) is a record of
+    # work although all of it sits in cells. The extractor's share counts only where no row is visible.
+    visible = bool(TABLE_LINE.search(body_n))
+    tables = _table_share(body_n) if table_ratio is None or visible else table_ratio
     evidence = []
     if density >= STAT_DENSITY and marks >= MIN_MARKS:
         evidence.append(f"正文统计用语密度 {density:.1f}/百字")
@@ -118,7 +123,8 @@ def detect_kind(title: str, text: str, filename: str = "", *, table_ratio: float
             continue
         kind, word = found
         dense = bool(evidence) and density >= STRONG_DENSITY or tables >= TABLE_SHARE
-        if kind == ACTIVITY and word in REPORTING and dense:
+        if kind == ACTIVITY and (word in REPORTING and dense or tables >= TABLE_SHARE):
+            # a body that is mostly figures is statistics, whatever the title's other words
             return KindDecision(STATISTICS, 0.75, f"{where}含 {word}, 但" + "; ".join(evidence))
         reason = f"{where}含 {word}"
         if kind == STATISTICS and evidence:
