@@ -94,6 +94,7 @@ def test_document_page_and_api_show_the_document_with_its_hit_page(ws, client):
     assert api == json.loads(json.dumps(ops.show(ws, str(doc["id"])), default=str))
     page = client.get(f"/docs/{doc['id']}", params={"q": "示范小区"})
     assert "<mark>示范小区</mark>" in page.text and "原件第 2 页" in page.text    # the page of the hit
+    assert api["suggestions"] and all(s["reason"] in page.text for s in api["suggestions"])   # offered, with why
     picture = client.get(f"/docs/{doc['id']}/pages/2.png")
     assert picture.status_code == 200 and picture.content[:8] == b"\x89PNG\r\n\x1a\n"
     original = client.get(f"/docs/{doc['id']}/original")
