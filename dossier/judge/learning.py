@@ -74,7 +74,11 @@ def document_terms(title: str, text: str) -> str:
 
 def vectorize(documents: Iterable[tuple[str, str]]) -> "sparse.csr_matrix":
     """Raw n-gram counts with sublinear scaling (a word said 20 times is not 20 times the topic)."""
-    counts = _vectorizer().transform(document_terms(title, text) for title, text in documents)
+    terms = [document_terms(title, text) for title, text in documents]
+    if not terms:
+        from scipy import sparse
+        return sparse.csr_matrix((0, N_FEATURES), dtype=np.float32)
+    counts = _vectorizer().transform(terms)
     counts.data = 1.0 + np.log(counts.data)
     return counts.tocsr()
 

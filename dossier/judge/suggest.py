@@ -23,43 +23,51 @@ CHUNK = 1000     # documents compared with the decided ones at a time (bounds th
 
 
 class VectorCache:
-    """Documents' n-gram vectors by id, each with the text key it was computed from."""
+    """Documents' n-gram vectors by id, each with the text key it was computed from: one sparse
+    matrix, rows found by id; a changed text gets a new row, the old one is dropped on saving."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.rows: dict[int, tuple[str, sparse.csr_matrix]] = {}
+        self.row: dict[int, int] = {}
+        self.keys: list[str] = []
+        self.matrix: sparse.csr_matrix | None = None
         self.changed = False
         try:
             with np.load(self.path, allow_pickle=False) as data:
-                matrix = sparse.csr_matrix((data["data"], data["indices"], data["indptr"]), shape=tuple(data["shape"]))
-                for k, (doc_id, key) in enumerate(zip(data["ids"].tolist(), data["keys"].tolist())):
-                    self.rows[doc_id] = (key, matrix[k])
+                self.matrix = sparse.csr_matrix((data["data"], data["indices"], data["indptr"]), shape=tuple(data["shape"]))
+                self.keys = data["keys"].tolist()
+                self.row = {doc_id: k for k, doc_id in enumerate(data["ids"].tolist())}
         except (OSError, KeyError, ValueError):   # no cache yet, or a damaged one: computed again
-            self.rows = {}
+            self.row, self.keys, self.matrix = {}, [], None
 
     def vectors(self, conn: sqlite3.Connection, doc_ids: list[int]) -> sparse.csr_matrix:
-        """The vectors of `doc_ids`, in order; missing or outdated ones are computed now."""
+        """The vectors of `doc_ids`, in order (unreadable ones left out); missing or outdated
+        ones are computed now."""
         keys = catalogue.text_keys(conn, doc_ids)
-        stale = [i for i in doc_ids if i in keys and self.rows.get(i, ("",))[0] != keys[i]]
+        stale = [i for i in doc_ids if i in keys and (i not in self.row or self.keys[self.row[i]] != keys[i])]
         if stale:
             texts = list(catalogue.titled_texts(conn, stale))
             fresh = vectorize((title or "", text) for _, title, text in texts)
+            base = 0 if self.matrix is None else self.matrix.shape[0]
+            self.matrix = fresh.tocsr() if self.matrix is None else sparse.vstack([self.matrix, fresh]).tocsr()
             for k, (doc_id, _, _) in enumerate(texts):
-                self.rows[doc_id] = (keys[doc_id], fresh[k])
+                self.row[doc_id] = base + k
+                self.keys.append(keys[doc_id])
             self.changed = True
-        present = [i for i in doc_ids if i in self.rows]
-        if not present:
-            return sparse.csr_matrix((0, vectorize([("", "")]).shape[1]), dtype=np.float32)
-        return sparse.vstack([self.rows[i][1] for i in present]).tocsr()
+        rows = [self.row[i] for i in doc_ids if i in keys and i in self.row]
+        if self.matrix is None or not rows:
+            return vectorize([])
+        return self.matrix[rows]
 
     def save(self) -> None:
-        if not self.changed or not self.rows:
+        if not self.changed or self.matrix is None:
             return
-        ids = sorted(self.rows)
-        matrix = sparse.vstack([self.rows[i][1] for i in ids]).tocsr()
+        ids = sorted(self.row)
+        live = [self.row[i] for i in ids]
+        matrix = self.matrix[live].tocsr()
         with atomic_path(self.path, sync=False) as tmp:
             with open(tmp, "wb") as handle:
-                np.savez(handle, ids=np.array(ids, dtype=np.int64), keys=np.array([self.rows[i][0] for i in ids]),
+                np.savez(handle, ids=np.array(ids, dtype=np.int64), keys=np.array([self.keys[k] for k in live]),
                          data=matrix.data, indices=matrix.indices, indptr=matrix.indptr, shape=np.array(matrix.shape))
         self.changed = False
 
