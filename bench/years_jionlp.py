@@ -7,9 +7,9 @@ Needs jionlp and cn2an, installed in a separate venv — they are NOT dependenci
 package folder at first import and print a banner to stdout). For example:
 
     python3.11 -m venv /tmp/jio
-    /tmp/jio/bin/pip install jionlp cn2an jsonschema openpyxl tomli-w PyYAML
+    /tmp/jio/bin/pip install jionlp cn2an jsonschema openpyxl tomli-w PyYAML scipy
 
-(the last four are what `dossier.judge` imports; the project is put on sys.path, not installed).
+(the last five are what `dossier.judge` imports; the project is put on sys.path, not installed).
 
 Two settings: "no date" — detect_years without issue_date, jionlp with a time base in 1900 so that
 relative years (今年, 近三年, 上年) fall outside 1950–2100 and are dropped; "page date" — both get the
