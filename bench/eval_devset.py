@@ -193,13 +193,22 @@ def run(devset: Path) -> tuple[list[Metric], dict]:
     return metrics, summary
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def devset_arguments(argv: list[str] | None, description: str, needed: str) -> argparse.Namespace | None:
+    """--devset and --json, shared by the devset benches; None (after saying why) when the devset
+    lacks the file `needed`."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--devset", type=Path, default=DEFAULT_DEVSET)
     parser.add_argument("--json", action="store_true", help="print one JSON object with figures and misses")
     args = parser.parse_args(argv)
-    if not (args.devset / "labels.jsonl").is_file():
-        print(f"no labels.jsonl in {args.devset}", file=sys.stderr)
+    if not (args.devset / needed).is_file():
+        print(f"no {needed} in {args.devset}", file=sys.stderr)
+        return None
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = devset_arguments(argv, __doc__.splitlines()[0], "labels.jsonl")
+    if args is None:
         return 1
     metrics, summary = run(args.devset)
     if args.json:

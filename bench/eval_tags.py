@@ -18,7 +18,6 @@ is a test.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
@@ -29,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from archive.textnorm import normalize_text  # noqa: E402
-from bench.eval_devset import DEFAULT_DEVSET, Item, Metric, load_devset  # noqa: E402
+from bench.eval_devset import DEFAULT_DEVSET, Item, Metric, devset_arguments, load_devset  # noqa: E402
 from dossier.judge import DecisionModel, Example, Tagger, fill_up, merge, rule_suggestions  # noqa: E402
 from dossier.systems import load_system  # noqa: E402
 
@@ -102,12 +101,8 @@ def evaluate_learned(items: list[Item], devset: Path = DEFAULT_DEVSET) -> Metric
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--devset", type=Path, default=DEFAULT_DEVSET)
-    parser.add_argument("--json", action="store_true", help="print one JSON object with figures and misses")
-    args = parser.parse_args(argv)
-    if not (args.devset / "codes.jsonl").is_file():
-        print(f"no codes.jsonl in {args.devset}", file=sys.stderr)
+    args = devset_arguments(argv, __doc__.splitlines()[0], "codes.jsonl")
+    if args is None:
         return 1
     items = load_devset(args.devset)
     metrics = [evaluate_tags(items, args.devset), evaluate_learned(items, args.devset)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dossier.judge.learning import vectorize
+from dossier.judge.per_system import per_system
 from dossier.systems import System
 
 MAX_SCORE = 0.25       # below MIN_CONFIDENCE of the rules: a resemblance is never a tag
@@ -54,17 +55,9 @@ class IndicatorProfiles:
         return out[:top]
 
 
-_PROFILES: dict[int, tuple[System, IndicatorProfiles]] = {}
-
-
 def profiles_for(system: System) -> IndicatorProfiles:
     """The cached profiles of this system object (built on first need: about half a second)."""
-    entry = _PROFILES.get(id(system))
-    if entry is None or entry[0] is not system:
-        if len(_PROFILES) >= 8:
-            _PROFILES.clear()
-        entry = _PROFILES[id(system)] = (system, IndicatorProfiles(system))
-    return entry[1]
+    return per_system(system, "profiles", IndicatorProfiles)
 
 
 def fill_up(system: System, title: str, text: str, found: int, top: int = 3) -> list[Resemblance]:
