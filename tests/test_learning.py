@@ -125,6 +125,11 @@ def test_learned_vectors_are_kept_and_not_computed_again(workspace):
     stamp = cache.stat().st_mtime_ns
     _cli(ws, "show", third, "--json")
     assert cache.stat().st_mtime_ns == stamp
+    # A damaged cache is only a cache: computed again, the same suggestions come back.
+    before = json.loads(_cli(ws, "show", third, "--json"))["suggestions"]
+    for damage in (b"PK\x03\x04garbage", b"", b"\x93NUMPY"):
+        cache.write_bytes(damage)
+        assert json.loads(_cli(ws, "show", third, "--json"))["suggestions"] == before
 
 
 def test_a_document_no_term_names_still_gets_the_indicators_its_words_resemble():

@@ -37,7 +37,7 @@ class VectorCache:
                 self.matrix = sparse.csr_matrix((data["data"], data["indices"], data["indptr"]), shape=tuple(data["shape"]))
                 self.keys = data["keys"].tolist()
                 self.row = {doc_id: k for k, doc_id in enumerate(data["ids"].tolist())}
-        except (OSError, KeyError, ValueError):   # no cache yet, or a damaged one: computed again
+        except Exception:   # no cache yet, or a damaged one (any way numpy fails on it): computed again
             self.row, self.keys, self.matrix = {}, [], None
 
     def vectors(self, conn: sqlite3.Connection, doc_ids: list[int]) -> sparse.csr_matrix:
