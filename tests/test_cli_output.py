@@ -139,3 +139,15 @@ def test_usage_errors_are_chinese_too(city):
     assert "错误：'--year' 的值无效" in out and "用法：" in out and "Usage" not in out
     assert "错误：缺少参数 'DOC'" in _run(city, "show", code=2)
     assert "显示本帮助后退出。" in _run(city, "show", "--help")
+
+
+def test_a_weak_suggestion_is_offered_as_a_lead_not_as_advice():
+    from dossier.console.lines import review_lines
+    from dossier.judge import ReviewItem
+    sure = ReviewItem(7, "志愿服务总结", "团市委", ["标签置信度低 (0.45)"], 1.0,
+                      [{"code": "Ⅲ-42", "name": "志愿服务", "confidence": 0.45, "reason": "标题含 志愿服务"}])
+    weak = ReviewItem(8, "固定资产清查报告", "市科技局", ["无指标标签"], 0.5,
+                      [{"code": "Ⅲ-99", "name": "文明办机构", "confidence": 0.09, "reason": "相近（相似度 0.09）"}])
+    lines = review_lines([sure, weak], 10)
+    assert lines[2] == "        建议：dossier tag 7 --add Ⅲ-42   （志愿服务；标题含 志愿服务）"
+    assert lines[5] == "        可能是：dossier tag 8 --add Ⅲ-99   （把握不大，请看正文后决定；文明办机构；相近（相似度 0.09））"

@@ -11,7 +11,7 @@ from archive.ingest import IngestSummary
 from archive.search import SearchPage
 from archive.verify import VerifyReport
 from common.messages import _
-from dossier.judge import ReviewItem
+from dossier.judge import MIN_CONFIDENCE, ReviewItem
 from dossier.operations import MATERIAL_LABELS, BuildOutcome, CheckReport, CoverageView, RetagChange
 from dossier.console.tables import DOC_STATUS, KIND_NAME, STATUS_STYLE
 
@@ -82,8 +82,11 @@ def review_lines(items: list[ReviewItem], limit: int) -> list[str]:
         lines.append(f"        {escape('；'.join(item.problems))}")
         if item.suggestions:
             best = item.suggestions[0]
-            lines.append("        " + _("建议：dossier tag {id} --add {code}   （{name}；{reason}）").format(
-                id=item.doc_id, code=best["code"], name=escape(best["name"]), reason=escape(best["reason"])))
+            # Below the tagging threshold a suggestion is a lead to check, not advice to follow.
+            line = _("建议：dossier tag {id} --add {code}   （{name}；{reason}）") if best["confidence"] >= MIN_CONFIDENCE \
+                else _("可能是：dossier tag {id} --add {code}   （把握不大，请看正文后决定；{name}；{reason}）")
+            lines.append("        " + line.format(id=item.doc_id, code=best["code"], name=escape(best["name"]),
+                                                 reason=escape(best["reason"])))
     shown = _("（显示前 {limit} 份）").format(limit=limit) if len(items) > limit else ""
     lines.append(_("待人工审核 {n} 份文件").format(n=len(items)) + shown)
     return lines
