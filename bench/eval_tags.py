@@ -70,7 +70,11 @@ def _score(items: list[Item], codes: dict[str, set[str]], tagger: Tagger, model:
 
 def evaluate_tags(items: list[Item], devset: Path = DEFAULT_DEVSET) -> Metric:
     """First suggestion acceptable with the rules alone (no decisions)."""
-    codes, tagger = load_codes(devset), Tagger(load_system("civilized-city"))
+    return score_tags(items, load_codes(devset), Tagger(load_system("civilized-city")))
+
+
+def score_tags(items: list[Item], codes: dict[str, set[str]], tagger: Tagger) -> Metric:
+    """The rules' suggestions against acceptable `codes` by document id."""
     metric = Metric("tags")
     started = time.perf_counter()
     scored = _score(items, codes, tagger, None, metric.misses)
