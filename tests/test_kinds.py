@@ -149,3 +149,18 @@ def test_a_body_mostly_of_figures_is_statistics_whatever_the_title_says():
 @pytest.mark.parametrize("title", ["关于2025年城乡居民收入有关数据的报告", "2024年人口数据报告", "2023年志愿服务统计台账"])
 def test_data_reports_and_ledgers_of_statistics(title):
     assert kind(title, "全市情况如下。") == "statistics"
+
+
+def test_figures_in_a_news_item_are_results_of_work():
+    body = ("本报讯（记者 周晓岚）今年以来，东湖区推行垃圾分类绿色账户，覆盖率达到91%，比去年同期提高23个百分点。"
+            "一季度厨余垃圾日均分出量186吨，同比增长17.4%。居民积极参与分类投放。"
+            "为破解最后一米难题，东湖区组建了由社区干部、物业人员、志愿者组成的桶边督导队伍，每天早晚高峰在投放点值守，"
+            "手把手指导居民分类投放。区里还对投放点进行标准化改造，统一设置洗手池、照明灯和防雨棚，实现分类收集、分类运输。"
+            "锦绣花园小区居民王阿姨说，以前垃圾混在一起扔，现在分好类投进去还能攒积分换洗衣液，大家的习惯慢慢养成了。")
+    assert kind("东湖区垃圾分类绿色账户覆盖九成小区", body) == "activity"
+
+
+@pytest.mark.parametrize("title", ["食品安全监督抽检信息通告（2023年第3期）", "2018年第2批产品质量监督抽查结果公告",
+                                   "岚阳市地表水环境质量状况（2022年第三季度）", "2023年度市民对创建工作满意度调查报告"])
+def test_results_of_inspections_monitoring_and_surveys_are_statistics(title):
+    assert kind(title, "现将有关情况通告如下。") == "statistics"

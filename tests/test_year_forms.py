@@ -131,3 +131,38 @@ def test_a_plan_covers_the_years_it_plans_for():
 
 def test_a_review_that_plans_the_next_year_covers_both():
     assert list(detect_years("2023年工作总结和2024年工作计划", "").years) == [2023, 2024]
+
+
+def test_a_signature_in_chinese_numerals_dates_the_document():
+    body = "近两年来，全县组织机关单位与行政村结对共建，修订村规民约。\n某县文明办\n二〇一八年十一月"
+    decision = detect_years("城乡结对共建的做法", body)
+    assert list(decision.years) == [2017, 2018]
+
+
+def test_the_start_of_a_change_is_a_base_of_comparison():
+    body = "公厕总数由2020年底的212座增加到目前的270座。\n某区城管局\n2023年11月"
+    assert list(detect_years("公厕建设管理经验", body).years) == [2023]
+
+
+@pytest.mark.parametrize("body", [
+    "2015年以来累计投入义务教育资金6.8亿元。全县2017年通过督导评估。",
+    "《法律援助条例》自2003年施行以来，法律援助网络逐步健全。2017年全市办理案件3862件。",
+    "1963年诞生于诸暨的枫桥经验历久弥新。2017年全镇调解纠纷326件。",
+])
+def test_background_history_is_not_covered(body):
+    assert list(detect_years("工作情况", body).years) == [2017]
+
+
+def test_a_review_of_the_past_year_and_the_plan_for_this_one():
+    body = "（2022年2月18日）\n过去的一年，全市创建工作取得进展。总结去年工作，在去年的测评中排名第三。今年是决战之年，今年要攻坚，今年上半年完成整改，确保今年圆满完成，今年……"
+    assert list(detect_years("在创建工作推进大会上的讲话", body).years) == [2021, 2022]
+
+
+def test_a_header_line_ending_with_the_date_is_the_documents_date():
+    body = "志愿服务工作简报\n南漪市文明办　南漪市志愿服务联合会　　　2019年1月10日\n过去的一年，全市志愿服务组织不断壮大。去年新增志愿者7万人。"
+    assert list(detect_years("去年志愿服务工作亮点回顾", body).years) == [2018]
+
+
+def test_a_newspaper_named_in_a_repost_line_dates_it():
+    body = "今年全市将扩大法律援助覆盖面。\n（转自《岚阳法制报》2012年3月7日）"
+    assert list(detect_years("法律援助惠及困难群众", body).years) == [2012]

@@ -31,6 +31,8 @@ STATISTICS, ACTIVITY = "statistics", "activity"
 STAT_WORDS = ("统计分析报告", "数据分析报告", "统计报告", "统计公报", "统计年鉴", "统计月报", "统计快报",
               "统计报表", "统计数据", "统计分析", "统计台账", "统计台帐", "数据台账", "统计表", "年鉴表", "数据表", "数据汇总", "报表", "年鉴",
               "数据的报告", "数据报告", "数据的通报", "数据通报", "统计情况",
+              # results of inspections and monitoring, and surveys of figures, whatever they are published as
+              "抽检结果", "抽查结果", "抽检信息", "检测结果", "质量状况", "满意度调查报告", "满意率调查报告",
               "监测数据", "监测报告", "监测结果", "状况公报", "质量公报", "发展公报", "公报", "数据")
 ACTIVITY_WORDS = ("信息公开工作年度报告", "信息公开年度报告", "实施方案", "工作方案", "方案", "通知", "总结",
                   "简报", "新闻", "台账", "登记表", "签到表", "记录表", "制度", "办法", "规定", "意见", "要点", "计划", "规划", "纲要",
@@ -39,6 +41,7 @@ ACTIVITY_WORDS = ("信息公开工作年度报告", "信息公开年度报告", 
 # Words of news about work (no type word, but plainly activity): figures in such a text are the
 # results of the work, so only a long, dense run of them makes statistics.
 ACTIVITY_NEWS = re.compile(r"召开|举办|举行|开展|启动|部署|推进会|会议|座谈|督查|督导|调研|表彰|宣传|培训|演练|慰问|走进")
+NEWS_OPENING = re.compile(r"本报讯|本台讯|[(（]\s*记者|记者\s*\S{1,4}\s*(?:报道|摄)|\d{1,2}月\d{1,2}日电|通讯员")
 # Reporting types that may carry a statistical body (a news item about a bulletin is data).
 REPORTING = {"报告", "通报", "汇报", "新闻", "动态", "工作动态", "活动"}
 # 公报 of a meeting (全会公报) is a communiqué, not figures; 数据 in 大数据 is technology.
@@ -132,9 +135,13 @@ def detect_kind(title: str, text: str, filename: str = "", *, table_ratio: float
             confidence = round(min(0.97, confidence + 0.05), 2)
         return KindDecision(kind, confidence, reason)
 
-    news = ACTIVITY_NEWS.search(title_n)
+    # A news item (a title of work, or a body opening with 本报讯/记者/…日电): its figures are the
+    # results of the work, so only a long, dense run of them makes it statistics.
+    news, where = ACTIVITY_NEWS.search(title_n), "标题"
+    if not news:
+        news, where = NEWS_OPENING.search(body_n[:300]), "正文开头"
     if news and tables < TABLE_SHARE and (density < STRONG_DENSITY or marks < NEWS_MARKS):
-        return KindDecision(ACTIVITY, 0.7, f"标题含 {news.group()}, 工作报道; 正文统计用语 {marks} 处")
+        return KindDecision(ACTIVITY, 0.7, f"{where}含 {news.group()}, 工作报道; 正文统计用语 {marks} 处")
     if evidence:
         strength = max(density / STAT_DENSITY, tables / TABLE_SHARE)
         return KindDecision(STATISTICS, round(min(0.9, 0.6 + 0.1 * strength), 2), "; ".join(evidence))

@@ -53,6 +53,26 @@ def _number_year(m: re.Match) -> str:
     return f"20{tens}{_CN_DIGIT[m.group(2)] if m.group(2) else '0'}"
 
 
+# 二〇一八年十一月二十日 in signatures: after the year, the month and day in Chinese numerals too.
+_CN_SMALL = "〇一二三四五六七八九"
+_CN_MONTH = re.compile(r"(?<=\d年)([一二三四五六七八九十]{1,2})(?=月)")
+_CN_DAY = re.compile(r"(?<=\d月)([一二三四五六七八九十〇]{1,3})(?=日)")
+
+
+def _small_number(text: str) -> str:
+    """十一 → 11, 二十 → 20, 三十一 → 31, 九 → 9 (up to 39)."""
+    if "十" not in text:
+        return str(_CN_SMALL.index(text[-1]))
+    tens, _, units = text.partition("十")
+    return str((_CN_SMALL.index(tens) if tens else 1) * 10 + (_CN_SMALL.index(units) if units else 0))
+
+
+def cn_date_digits(text: str) -> str:
+    """2018年十一月二十日 → 2018年11月20日 (run after the year is in digits)."""
+    text = _CN_MONTH.sub(lambda m: _small_number(m.group(1)), text)
+    return _CN_DAY.sub(lambda m: _small_number(m.group(1)), text)
+
+
 def cn_year_digits(text: str) -> str:
     """二〇二二年 → 2022年 (same length, so positions in the text do not move)."""
     return _CN_YEAR.sub(lambda m: "".join(_CN_DIGIT[c] for c in m.group()), text)
@@ -69,7 +89,7 @@ def rule_text(text: str) -> str:
     number and the CJK character after it (某 县 统 计 局, 2024 年)."""
     text = text.translate(_FULLWIDTH).replace("\r\n", "\n").replace("\r", "\n")
     text = _PINYIN_GLOSS.sub("", to_simplified(text))
-    return _SPACE_BETWEEN.sub("", _CN_NUMBER_YEAR.sub(_number_year, cn_year_digits(text)))
+    return _SPACE_BETWEEN.sub("", cn_date_digits(_CN_NUMBER_YEAR.sub(_number_year, cn_year_digits(text))))
 
 
 def cjk_count(text: str) -> int:

@@ -71,20 +71,26 @@ CN_UNIT = "一二三四五六七八九"
 COMPARE_BEFORE = re.compile(r"(比|较|相比|相较|对比|低于|高于|超过|好于|优于|少于|多于)\s*$")
 COMPARE_BY_WITH = re.compile(r"(与|同|和|跟)\s*$")           # 与2020年相比: only with 相比 after
 COMPARE_AFTER = re.compile(r"^年度?[^。；;，,\n]{0,8}?(?:相比|相较|比较)")
+# 由2020年底的212座增加到270座: the start of a change is a base of comparison too.
+FROM_BEFORE = re.compile(r"由\s*$")
+FROM_AFTER = re.compile(r"^年(?:底|末|初)?[^。；;\n]{0,24}?(?:增加|增长|提高|提升|上升|下降|减少|降低|扩大|缩小|发展)(?:到|至)")
 SAME_PERIOD_AFTER = re.compile(r"^年(?:度|\d{1,2}月份?)?同期")
 SINCE_BEFORE = re.compile(r"(自|从|自从)\s*$")
+# 2015年以来累计投入: a running total since then is background; 《条例》自2003年施行以来: a law's history.
+SINCE_BACKGROUND_AFTER = re.compile(r"^年(?:度)?(?:\d{1,2}月)?(?:以来|起)[，,]?\s*(?:累计|共计|先后|历年)")
+SINCE_BOOK_BEFORE = re.compile(r"》\s*(?:自|从)\s*$")
 SINCE_AFTER = re.compile(r"^年(?:度)?(?:\d{1,2}月(?:\d{1,2}日)?)?起|^年[^。；;，,！？\n]{0,20}?以来")
 # Targets: 到2025年, 力争2025年, 2025年前, 2035年远景目标, 2025年实现 (which in a statistics
 # bulletin is past: 2021年实现社会消费品零售总额…). Outside plans a target up to the document's own
 # year is just a year named; without that year nothing tells past from future.
 TARGET_BEFORE = re.compile(r"(?<![截止])(到|至|力争|争取|预计|确保|计划)\s*$")
 TARGET_AFTER = re.compile(r"^年(?:底|末)?(?:前|远景|实现)")
-HISTORY_AFTER = re.compile(r"^年(?:的)?(?:历史|之久)|^年(?:版|颁布|宪法(?![宣日周学知进]))")
+HISTORY_AFTER = re.compile(r"^年(?:的)?(?:历史|之久)|^年(?:版|颁布|诞生|出生|始建|宪法(?![宣日周学知进]))")
 HISTORY_BEFORE = re.compile(r"(成立|始建|创建|创立|诞生|出生|颁布|公布)于\s*$")
 # Relative years, resolved against the document's own date; 明年 in a review is the plan it ends with.
-RELATIVE = re.compile(r"今年|本年度|本年|本届|去年|上一年|上年度|上年|明年|下一年"
+RELATIVE = re.compile(r"今年|本年度|本年|本届|去年|过去的一年|过去一年|上一年|上年度|上年|明年|下一年"
                       r"|(?<![年\d])(?:上半年|下半年|前三季度)")
-RELATIVE_OFFSET = {"去年": -1, "上一年": -1, "上年度": -1, "上年": -1, "明年": 1, "下一年": 1}
+RELATIVE_OFFSET = {"去年": -1, "过去的一年": -1, "过去一年": -1, "上一年": -1, "上年度": -1, "上年": -1, "明年": 1, "下一年": 1}
 RECENT = re.compile(r"(?:近|过去|前)([两二三四五六七八九十])年")    # 近三年: the last three years up to the document's
 CN_COUNT = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 # 建党100周年 is 2021: the year of an anniversary is its event's year plus the count.
@@ -99,8 +105,9 @@ ANNIVERSARY_BASE = {"建党": 1921, "中国共产党成立": 1921, "建军": 192
 TABLE_YEAR_CELL = re.compile(rf"^\s*({Y})\s*(?:年度?)?\s*$")
 # Dates that are the document's own: a news dateline (2023年3月10日电, 本报讯 … 2023年3月10日),
 # a newspaper's issue line (2023年3月10日 星期五 / 第04版).
+HEAD_OF_EVENT = re.compile(r"[于在至到从自止前后的为是和与及、，。；：:,;（(]$|[。；！？]")   # …举行于 2019年…: a sentence
 DATELINE_AFTER = re.compile(r"^\s*(?:电|讯|消息|星期|周[一二三四五六日]|第\s*\d{1,3}\s*版)")
-NEWS_BEFORE = re.compile(r"(记者|通讯员|本报讯|本台讯|日报|晚报)")
+NEWS_BEFORE = re.compile(r"(记者|通讯员|本报讯|本台讯|日报|晚报|《[^》\n]{1,12}报》)")
 RELATIVE_COMPARED = re.compile(r"(比|较|与|同比|相比|对比|高于|低于|超过)\s*$")
 RELATIVE_SAME_TIME = re.compile(r"^同期")
 METADATA_NOTE = "依文件属性日期"        # a year from the file's metadata: review asks a person to confirm it
@@ -247,8 +254,10 @@ def _read_dates(s: str, chars: list[str], r: _Reading, title_like: bool) -> None
     for m in CN_DATE.finditer(s):
         line_head = s[s.rfind("\n", 0, m.start()) + 1:m.start()]
         after = s[m.end():m.end() + 12]
-        if m.group(3) and (DATE_LABEL.search(line_head) or CLOCK.match(after) or DATELINE_AFTER.match(after)
-                           or NEWS_BEFORE.search(line_head)):
+        line_end = s.find("\n", m.end())
+        rest = s[m.end():line_end if line_end >= 0 else len(s)]
+        if (m.group(3) and (DATE_LABEL.search(line_head) or CLOCK.match(after) or DATELINE_AFTER.match(after)
+                            or NEWS_BEFORE.search(line_head))) or _ends_a_header(line_head, rest):
             r.dates.append((m.start(), int(m.group(1)), m.group()))
             _blank(chars, m.start(), m.end())
     if title_like:
@@ -267,6 +276,13 @@ def _read_dates(s: str, chars: list[str], r: _Reading, title_like: bool) -> None
     r.dates.sort()
 
 
+def _ends_a_header(head: str, rest: str) -> bool:
+    """南漪市文明办 2019年1月10日 / 某调查中心 2023年12月: a short line of names that ends with the
+    date is a header or a signature — the document's own date, not a time of its work."""
+    head = head.strip()
+    return not rest.strip(" )）]】") and 2 <= len(head) <= 30 and not HEAD_OF_EVENT.search(head)
+
+
 def _classify_year(s: str, start: int, year: int, in_book: bool, r: _Reading, title_like: bool) -> None:
     """Decide what one “YYYY年” is: covered, comparison, since, target, or a length of time."""
     before, after = s[max(0, start - 4):start], s[start + 4:start + 24]
@@ -275,6 +291,8 @@ def _classify_year(s: str, start: int, year: int, in_book: bool, r: _Reading, ti
         return
     if _is_comparison(before, after):
         r.skipped.append(label)
+    elif SINCE_BACKGROUND_AFTER.match(after) or SINCE_BOOK_BEFORE.search(s[max(0, start - 6):start]):
+        r.skipped.append(s[start:start + 7])
     elif (since := SINCE_BEFORE.search(before)) or (since := SINCE_AFTER.match(after)):
         written = since.group().strip() + s[start:start + 5] if since.re is SINCE_BEFORE else \
             s[start:start + 5] + ("以来" if since.group().endswith("以来") else "起")
@@ -295,6 +313,8 @@ def _count(r: _Reading, year: int, weight: float, label: str) -> None:
 def _is_comparison(before: str, after: str) -> bool:
     """比2021年 / 较2020年 / 与2020年相比 / 2020年同期: a base for comparison, not the period."""
     if COMPARE_BEFORE.search(before) or SAME_PERIOD_AFTER.match(after):
+        return True
+    if FROM_BEFORE.search(before) and FROM_AFTER.match(after):
         return True
     return bool(COMPARE_BY_WITH.search(before) and COMPARE_AFTER.match(after))
 
