@@ -67,3 +67,10 @@ def test_review_asks_a_person_to_confirm_a_year_only_the_metadata_gave(tmp_path)
     review = json.loads(runner.invoke(main, ["-w", str(ws), "review", "--json"]).output)
     problems = next(item["problems"] for item in review if item["doc_id"] == 1)
     assert "年份仅依文件属性日期：请核对正文所涉年份" in problems
+
+
+def test_a_date_a_library_filled_in_while_reading_is_no_date():
+    from archive.extract.base import metadata_day
+    now = dt.datetime.now()
+    assert metadata_day(now, dt.datetime(2021, 4, 1)) == "2021-04-01"     # today's stamp skipped
+    assert metadata_day(now) is None and metadata_day(None, dt.date(1990, 1, 1)) is None

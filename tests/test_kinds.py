@@ -164,3 +164,12 @@ def test_figures_in_a_news_item_are_results_of_work():
                                    "岚阳市地表水环境质量状况（2022年第三季度）", "2023年度市民对创建工作满意度调查报告"])
 def test_results_of_inspections_monitoring_and_surveys_are_statistics(title):
     assert kind(title, "现将有关情况通告如下。") == "statistics"
+
+
+def test_serial_numbers_telephones_and_quota_tables_are_not_figures():
+    sign_in = "序号\t姓名\t单位\t电话\n" + "\n".join(f"{n}\t张{n}\t市文明办\t1380000000{n}" for n in range(1, 9))
+    assert kind("学雷锋志愿服务活动签到表", sign_in, table_ratio=1.0) == "activity"
+    quota = ("为深入开展学雷锋志愿服务活动，现将有关事项通知如下。各单位要高度重视，精心组织，按时报送活动信息。\n"
+             "一、活动时间为3月1日至31日。\n二、各单位名额分配如下：\n"
+             + "\n".join(f"{n}\t市直单位{n}\t20\t3" for n in range(1, 6)) + "\n三、请于3月31日前报送总结。")
+    assert kind("关于开展学雷锋志愿服务活动的通知", quota) == "activity"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -103,6 +104,8 @@ def test_a_workspace_learns_from_what_people_filed(workspace):
     item = next(i for i in review if str(i["doc_id"]) == third)
     offered = {s["code"]: s for s in item["suggestions"]}
     assert "learned" in offered["Ⅲ-45"]["source"] and offered["Ⅲ-45"]["reason"].startswith("与已归入 Ⅲ-45")
+    for filed in (i for i in review if str(i["doc_id"]) in (first, second)):
+        assert filed["suggestions"] == []          # a person has chosen: nothing more to offer
     # The model only suggests: the person's tags are as they were set, and the document it
     # suggests for is not filed by it.
     for ref in (first, second):
@@ -127,9 +130,12 @@ def test_learned_vectors_are_kept_and_not_computed_again(workspace):
     assert cache.stat().st_mtime_ns == stamp
     # A damaged cache is only a cache: computed again, the same suggestions come back.
     before = json.loads(_cli(ws, "show", third, "--json"))["suggestions"]
-    for damage in (b"PK\x03\x04garbage", b"", b"\x93NUMPY"):
-        cache.write_bytes(damage)
+    good = cache.read_bytes()
+    for damage in (b"PK\x03\x04garbage", b"", b"\x93NUMPY", good.replace(b"nodigits", b"digits!!")):
+        cache.write_bytes(damage)                  # the last: vectors of another version
         assert json.loads(_cli(ws, "show", third, "--json"))["suggestions"] == before
+        with np.load(cache) as data:                # and the cache is whole again
+            assert "nodigits" in str(data["version"]) and len(data["ids"]) == len(data["keys"])
 
 
 def test_a_document_no_term_names_still_gets_the_indicators_its_words_resemble():
@@ -147,3 +153,16 @@ def test_a_document_no_term_names_still_gets_the_indicators_its_words_resemble()
     assert all(s.score < MIN_CONFIDENCE for s in resembling)             # a resemblance is never a tag
     # enough found by the rules: nothing to fill up
     assert fill_up(system, title, text, 3) == []
+
+
+def test_a_workspace_judged_before_suggestions_were_stored_still_gets_them(tmp_path):
+    import sqlite3
+    src = tmp_path / "材料" / "市水务局"
+    write_docx(src / "巡河日志.docx", "巡河日志", ["河道保洁员每日沿河巡查，清理水面漂浮物，记录排污口和水质情况。"])
+    ws = tmp_path / "工作区"
+    assert CliRunner().invoke(main, ["init", str(ws), "--assessment-year", "2026"]).exit_code == 0
+    _cli(ws, "ingest", str(tmp_path / "材料"))
+    with sqlite3.connect(ws / "catalog.sqlite") as conn:
+        conn.execute("DELETE FROM suggestions")        # as a workspace of the version before them
+    item = json.loads(_cli(ws, "review", "--json"))[0]
+    assert "无指标标签" in item["problems"] and "Ⅲ-95" in {s["code"] for s in item["suggestions"]}

@@ -91,10 +91,11 @@ _TEMPLATE_STAMPS = {"2013-12-23"}
 
 def metadata_day(*stamps: object) -> str | None:
     """The first plausible day among a file's metadata dates (datetimes or dates), ISO; None when
-    none is: absent, before 1995, in the future, or a template's default."""
+    none is: absent, before 1995, a template's default, or today or later — libraries fill a
+    missing date with the moment the file is read (openpyxl, python-docx without docProps)."""
     today = dt.date.today()
     for stamp in stamps:
         day = stamp.date() if isinstance(stamp, dt.datetime) else stamp if isinstance(stamp, dt.date) else None
-        if day is not None and 1995 <= day.year and day <= today and day.isoformat() not in _TEMPLATE_STAMPS:
+        if day is not None and 1995 <= day.year and day < today and day.isoformat() not in _TEMPLATE_STAMPS:
             return day.isoformat()
     return None

@@ -42,6 +42,9 @@ ACTIVITY_WORDS = ("信息公开工作年度报告", "信息公开年度报告", 
 # results of the work, so only a long, dense run of them makes statistics.
 ACTIVITY_NEWS = re.compile(r"召开|举办|举行|开展|启动|部署|推进会|会议|座谈|督查|督导|调研|表彰|宣传|培训|演练|慰问|走进")
 NEWS_OPENING = re.compile(r"本报讯|本台讯|[(（]\s*记者|记者\s*\S{1,4}\s*(?:报道|摄)|\d{1,2}月\d{1,2}日电|通讯员")
+# Types that direct work: a table of quotas or targets in them is part of the direction.
+DIRECTIVE = {"实施方案", "工作方案", "方案", "通知", "制度", "办法", "规定", "意见", "要点", "计划", "规划", "纲要",
+             "细则", "章程", "守则", "公约", "条例", "决定", "批复", "请示", "函", "倡议书", "倡议"}
 # Reporting types that may carry a statistical body (a news item about a bulletin is data).
 REPORTING = {"报告", "通报", "汇报", "新闻", "动态", "工作动态", "活动"}
 # 公报 of a meeting (全会公报) is a communiqué, not figures; 数据 in 大数据 is technology.
@@ -50,6 +53,8 @@ NOT_STAT = re.compile(r"(会议|全会|新闻|联合)公报|大数据|数据中�
 STAT_PHRASES = re.compile(r"比上年末?|较上年|比去年|同比|环比|百分点|增长\d|下降\d|增长了?\d|占比|比重"
                           r"|增加值|总量|人次|平均|累计|[%‰]")
 TABLE_LINE = re.compile(r"[|\t]")
+SERIAL_CELL = re.compile(r"^\s*\d{1,4}\s*[.、]?\s*$")
+LONG_DIGITS = re.compile(r"\d{11,}")          # telephone and identity numbers are not figures
 NUMBER_CELL = re.compile(r"^\s*[-+]?\d[\d,.]*\s*[%‰]?\s*$")
 
 STAT_DENSITY = 1.5       # statistical marks per 100 CJK chars; activity texts in practice stay below 1
@@ -57,6 +62,7 @@ STRONG_DENSITY = 3.0     # enough to override a reporting type word in the title
 MIN_MARKS = 4            # a short text needs a few marks, not one percentage, to count as figures
 NEWS_MARKS = 8           # …and a news title of work needs a long run of them
 TABLE_SHARE = 0.5
+ALL_FIGURES = 0.8        # a notice or plan is figures only when nearly all of it is (a quota table is direction)
 
 
 @dataclass(frozen=True)
@@ -96,7 +102,9 @@ def _table_share(text: str) -> float:
     for line in lines:
         if TABLE_LINE.search(line):
             cells = [c for c in re.split(r"[|\t]", line) if c.strip()]
-            figures = sum(bool(NUMBER_CELL.match(c.replace("年", ""))) for c in cells)
+            if cells and SERIAL_CELL.match(cells[0]):       # 序号 counts nothing
+                cells = cells[1:]
+            figures = sum(bool(NUMBER_CELL.match(c.replace("年", ""))) and not LONG_DIGITS.search(c) for c in cells)
             rows += figures >= 2 and 2 * figures >= len(cells)
     return rows / len(lines)
 
@@ -126,7 +134,8 @@ def detect_kind(title: str, text: str, filename: str = "", *, table_ratio: float
             continue
         kind, word = found
         dense = bool(evidence) and density >= STRONG_DENSITY or tables >= TABLE_SHARE
-        if kind == ACTIVITY and (word in REPORTING and dense or tables >= TABLE_SHARE):
+        figures_only = tables >= (ALL_FIGURES if word in DIRECTIVE else TABLE_SHARE)
+        if kind == ACTIVITY and (word in REPORTING and dense or figures_only):
             # a body that is mostly figures is statistics, whatever the title's other words
             return KindDecision(STATISTICS, 0.75, f"{where}含 {word}, 但" + "; ".join(evidence))
         reason = f"{where}含 {word}"

@@ -31,6 +31,8 @@ TITLE_REPEAT = 3       # the title weighs as much as a few lines of the body
 NEIGHBOURS = 7         # decided documents consulted per suggestion
 MIN_SIMILARITY = 0.12  # below this two documents share only the language of offices
 N_FEATURES = 2 ** 20
+# Changes whenever a vector would come out differently: cached vectors of another version are dropped.
+VECTORS_VERSION = f"chars1-2:{N_FEATURES}:{TEXT_CHARS}:{TITLE_REPEAT}:nodigits:sublinear:2"
 _NOT_WORD = re.compile(r"[^a-z\u3400-\u4dbf\u4e00-\u9fff]+")   # digits say how much, not what about
 
 
@@ -66,10 +68,11 @@ class LearnedSuggestion:
 
 def document_terms(title: str, text: str) -> str:
     """The string whose n-grams represent a document: title repeated, then the opening text,
-    without punctuation and spaces (their n-grams say nothing)."""
+    with punctuation and digits as spaces (their n-grams say nothing). Empty when it has no words:
+    a photo or a scan before OCR is then like no document, not like every other empty one."""
     title = _NOT_WORD.sub(" ", normalize_text(title or "")).strip()
     body = _NOT_WORD.sub(" ", normalize_text((text or "")[:TEXT_CHARS])).strip()
-    return " ".join([title] * TITLE_REPEAT + [body])
+    return " ".join([title] * TITLE_REPEAT + [body]) if title or body else ""
 
 
 def vectorize(documents: Iterable[tuple[str, str]]) -> "sparse.csr_matrix":

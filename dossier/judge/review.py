@@ -18,7 +18,8 @@ from dataclasses import asdict, dataclass, field
 from archive import catalogue
 from archive.workspace import DEFAULT_OCR_LOW_CONFIDENCE
 from dossier.systems import EVIDENCE_LABELS, System
-from dossier.judge.ranking import merge
+from dossier.judge.profiles import fill_up
+from dossier.judge.ranking import merge, rule_suggestions
 from dossier.judge.suggest import ranked_suggestions
 from dossier.judge.tagging import has_text_evidence
 from dossier.judge.years import METADATA_NOTE
@@ -58,10 +59,12 @@ def review_queue(conn: sqlite3.Connection, system: System, assessment_year: int,
     decided its tags (then they have seen it). Suggestions are the rules' and, with a
     `vector_cache` path, the learned model's."""
     docs, tags, years = catalogue.review_rows(conn)
+    known_codes = {ind.code for ind in system.indicators()}
     if vector_cache is not None:
-        ranked = ranked_suggestions(conn, vector_cache, [d["id"] for d in docs])
+        ranked = ranked_suggestions(conn, vector_cache, [d["id"] for d in docs], known_codes)
     else:
-        ranked = {i: merge(stored) for i, stored in catalogue.rule_suggestions(conn).items()}
+        ranked = {i: merge([s for s in stored if s.code in known_codes])
+                  for i, stored in catalogue.rule_suggestions(conn).items()}
     known = {ind.code: ind for ind in system.indicators()}
     windows = {(code, kind): set(required_window(ind, kind, assessment_year, required_years))
                for code, ind in known.items() for kind in ind.evidence}
@@ -89,10 +92,12 @@ def review_queue(conn: sqlite3.Connection, system: System, assessment_year: int,
         suggestions: list[dict] = []
         likely: dict[str, float] = {t["code"]: (1.0 if t["status"] == "accepted" else t["confidence"]) for t in live}
 
-        offered = [s for s in ranked.get(doc_id, []) if s.code in known]
+        offered = ranked.get(doc_id) or []
         if not tags_decided:
             if not live:
                 problems.append("无指标标签")
+                if not offered:   # judged by an older version (no stored suggestions): the rules, now
+                    offered = _rules_now(conn, system, doc)
                 for s in offered:
                     likely[s.code] = s.score
             elif not accepted and max(t["confidence"] for t in auto) < LOW_CONFIDENCE:
@@ -103,8 +108,9 @@ def review_queue(conn: sqlite3.Connection, system: System, assessment_year: int,
                                 for t in sorted(auto, key=lambda t: -t["confidence"])]
                 problems += _tag_conflicts(auto)
             listed = {s["code"] for s in suggestions} | {t["code"] for t in doc_tags}
-            suggestions += [{"code": s.code, "name": known[s.code].name, "confidence": s.score, "source": s.source,
-                             "reason": s.reason} for s in offered if s.code not in listed]
+            if not accepted:   # a person who filed it has chosen; no more suggestions
+                suggestions += [{"code": s.code, "name": known[s.code].name, "confidence": s.score, "source": s.source,
+                                 "reason": s.reason} for s in offered if s.code not in listed]
             if doc["ocr_confidence"] is not None and doc["ocr_confidence"] < ocr_low_confidence:
                 problems.append(f"文字识别置信度低 ({doc['ocr_confidence']:.0f}%)：请对照原件核对正文、年份和标签")
 
@@ -137,6 +143,14 @@ def review_queue(conn: sqlite3.Connection, system: System, assessment_year: int,
                                 round(gain + 0.1 * severity, 3), suggestions, gaps))
     items.sort(key=lambda item: (-item.priority, item.doc_id))
     return items
+
+
+def _rules_now(conn: sqlite3.Connection, system: System, doc: sqlite3.Row) -> list:
+    from dossier.judge.classify import tagger_for, tagging_paths   # classify imports the decision writers
+    text, paths = catalogue.document_text(conn, doc["id"]), catalogue.source_paths(conn, doc["id"])
+    candidates = tagger_for(system).candidates(doc["title"], text, tagging_paths(paths, doc["department"]),
+                                               doc["department"])
+    return merge(rule_suggestions(candidates, resemblances=fill_up(system, doc["title"], text, len(candidates))))
 
 
 def _tag_conflicts(auto: list[sqlite3.Row]) -> list[str]:

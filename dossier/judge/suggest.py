@@ -14,8 +14,8 @@ import numpy as np
 from scipy import sparse
 
 from archive import catalogue
-from common.files import atomic_path
-from dossier.judge.learning import DecisionModel, Example, vectorize
+from common.files import atomic_path, remove_stale_temporaries
+from dossier.judge.learning import N_FEATURES, VECTORS_VERSION, DecisionModel, Example, vectorize
 from dossier.judge.ranking import Suggestion, merge
 
 VECTOR_CACHE = "learning-vectors.npz"   # in the workspace's cache folder
@@ -34,10 +34,15 @@ class VectorCache:
         self.changed = False
         try:
             with np.load(self.path, allow_pickle=False) as data:
+                if str(data["version"]) != VECTORS_VERSION:
+                    raise ValueError("vectors of another version")
                 self.matrix = sparse.csr_matrix((data["data"], data["indices"], data["indptr"]), shape=tuple(data["shape"]))
                 self.keys = data["keys"].tolist()
-                self.row = {doc_id: k for k, doc_id in enumerate(data["ids"].tolist())}
-        except Exception:   # no cache yet, or a damaged one (any way numpy fails on it): computed again
+                ids = data["ids"].tolist()
+            if not (len(ids) == len(self.keys) == self.matrix.shape[0] and self.matrix.shape[1] == N_FEATURES):
+                raise ValueError("inconsistent cache")
+            self.row = {doc_id: k for k, doc_id in enumerate(ids)}
+        except Exception:   # no cache yet, an older one, or a damaged one (any way numpy fails on it): computed again
             self.row, self.keys, self.matrix = {}, [], None
 
     def vectors(self, conn: sqlite3.Connection, doc_ids: list[int]) -> sparse.csr_matrix:
@@ -65,15 +70,18 @@ class VectorCache:
         ids = sorted(self.row)
         live = [self.row[i] for i in ids]
         matrix = self.matrix[live].tocsr()
+        remove_stale_temporaries(self.path.parent)     # a save killed midway left one
         with atomic_path(self.path, sync=False) as tmp:
             with open(tmp, "wb") as handle:
-                np.savez(handle, ids=np.array(ids, dtype=np.int64), keys=np.array([self.keys[k] for k in live]),
+                np.savez(handle, version=np.array(VECTORS_VERSION), ids=np.array(ids, dtype=np.int64), keys=np.array([self.keys[k] for k in live]),
                          data=matrix.data, indices=matrix.indices, indptr=matrix.indptr, shape=np.array(matrix.shape))
         self.changed = False
 
 
-def ranked_suggestions(conn: sqlite3.Connection, cache_path: Path, doc_ids: list[int]) -> dict[int, list[Suggestion]]:
-    """The best suggestions of each document (rules and learned model merged), decisions of now."""
+def ranked_suggestions(conn: sqlite3.Connection, cache_path: Path, doc_ids: list[int],
+                       known: set[str] | None = None) -> dict[int, list[Suggestion]]:
+    """The best suggestions of each document (rules and learned model merged), decisions of now;
+    with `known`, only codes of the workspace's current system (stored ones may be older)."""
     stored = catalogue.rule_suggestions(conn, doc_ids)
     decisions = catalogue.tag_decisions(conn)
     learned: dict[int, list] = {}
@@ -90,5 +98,8 @@ def ranked_suggestions(conn: sqlite3.Connection, cache_path: Path, doc_ids: list
                                        rejected=[set(decisions.rejected.get(i, ())) for i in chunk])
             learned.update(zip(chunk, votes))
         cache.save()
-    return {i: merge(stored.get(i, []), learned.get(i, []), decisions.rejected.get(i, frozenset()))
+    def current(items: list) -> list:
+        return [s for s in items if known is None or s.code in known]
+
+    return {i: merge(current(stored.get(i, [])), current(learned.get(i, [])), decisions.rejected.get(i, frozenset()))
             for i in doc_ids}

@@ -45,7 +45,7 @@ _SPACE_BETWEEN = re.compile(f"(?<=[{CJK}0-9])[ \\u00a0\\u2002-\\u200b]+(?=[{CJK}
 
 
 # 两千零二十三年 / 二千零五年: years spoken as a number; rare, but written so in speeches and reposts.
-_CN_NUMBER_YEAR = re.compile("[两二]千零?(?:([一二三四五六七八九]?)十)?([一二三四五六七八九]?)(?=年)")
+_CN_NUMBER_YEAR = re.compile("[两二]千(?=零|[一二三四五六七八九]?十)零?(?:([一二三四五六七八九]?)十)?([一二三四五六七八九]?)(?=年)")
 
 
 def _number_year(m: re.Match) -> str:

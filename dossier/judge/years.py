@@ -18,9 +18,10 @@ document was issued, not what it covers (they only serve as its date); placehold
 Decisions worth knowing:
 * a range covers every year in it (2021-2023年 → 2021, 2022, 2023); a school year 2021-2022学年
   covers both calendar years it spans (September to July), and 2021学年 means the same;
-* 近三年(2020-2022) is read through its range; 近三年 alone gives nothing (which three years
-  depends on the writer);
-* 今年/本年 and 去年 are resolved against the document's own date; without one they give nothing;
+* 近三年(2020-2022) is read through its range; 近三年 alone is the three years up to the
+  document's own date, and gives nothing without one;
+* 今年/本年, 去年/上年, 明年, 上半年, 过去一年 (the year before, or at a year's end the year itself)
+  are resolved against the document's own date; without one they give nothing;
 * “since X” (2018年以来, 自2018年起) covers X and the year of the report, not the years between;
   without a report year it gives nothing (翻阅了2014年以来的记录 does not date a visit);
 * targets (到2025年, 2025年前, 2025年实现, 2035年远景目标) are not work done. In a plan whose title
@@ -73,7 +74,8 @@ COMPARE_BY_WITH = re.compile(r"(与|同|和|跟)\s*$")           # 与2020年相
 COMPARE_AFTER = re.compile(r"^年度?[^。；;，,\n]{0,8}?(?:相比|相较|比较)")
 # 由2020年底的212座增加到270座: the start of a change is a base of comparison too.
 FROM_BEFORE = re.compile(r"由\s*$")
-FROM_AFTER = re.compile(r"^年(?:底|末|初)?[^。；;\n]{0,24}?(?:增加|增长|提高|提升|上升|下降|减少|降低|扩大|缩小|发展)(?:到|至)")
+FROM_AFTER = re.compile(r"^年(?:底|末|初)?的[^。；;\n]{0,16}?\d[^。；;\n]{0,12}?"
+                        r"(?:增加|增长|提高|提升|上升|下降|减少|降低|扩大|缩小|发展)(?:到|至)")
 SAME_PERIOD_AFTER = re.compile(r"^年(?:度|\d{1,2}月份?)?同期")
 SINCE_BEFORE = re.compile(r"(自|从|自从)\s*$")
 # 2015年以来累计投入: a running total since then is background; 《条例》自2003年施行以来: a law's history.
@@ -85,18 +87,19 @@ SINCE_AFTER = re.compile(r"^年(?:度)?(?:\d{1,2}月(?:\d{1,2}日)?)?起|^年[^�
 # year is just a year named; without that year nothing tells past from future.
 TARGET_BEFORE = re.compile(r"(?<![截止])(到|至|力争|争取|预计|确保|计划)\s*$")
 TARGET_AFTER = re.compile(r"^年(?:底|末)?(?:前|远景|实现)")
-HISTORY_AFTER = re.compile(r"^年(?:的)?(?:历史|之久)|^年(?:版|颁布|诞生|出生|始建|宪法(?![宣日周学知进]))")
+HISTORY_AFTER = re.compile(r"^年(?:的)?(?:历史|之久)|^年(?:颁布|诞生|始建|宪法(?![宣日周学知进]))")
 HISTORY_BEFORE = re.compile(r"(成立|始建|创建|创立|诞生|出生|颁布|公布)于\s*$")
 # Relative years, resolved against the document's own date; 明年 in a review is the plan it ends with.
-RELATIVE = re.compile(r"今年|本年度|本年|本届|去年|过去的一年|过去一年|上一年|上年度|上年|明年|下一年"
+RELATIVE = re.compile(r"今年|本年度|本年|本届|去年|过去的一年|过去一年|上一年|(?<!以)上年度|(?<!以)上年|明年|下一年"
                       r"|(?<![年\d])(?:上半年|下半年|前三季度)")
 RELATIVE_OFFSET = {"去年": -1, "过去的一年": -1, "过去一年": -1, "上一年": -1, "上年度": -1, "上年": -1, "明年": 1, "下一年": 1}
-RECENT = re.compile(r"(?:近|过去|前)([两二三四五六七八九十])年")    # 近三年: the last three years up to the document's
+RECENT = re.compile(r"(?<![较比提])(?:近|过去)([两二三四五])年")    # 近三年: the last three years up to the document's
 CN_COUNT = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 # 建党100周年 is 2021: the year of an anniversary is its event's year plus the count.
 ANNIVERSARY = re.compile(r"(建党|中国共产党成立|建军|新中国成立|中华人民共和国成立|建国|改革开放|建团|共青团成立|"
                          r"抗战胜利|抗日战争胜利|世界反法西斯战争胜利|五四运动|长征胜利|辛亥革命|香港回归|澳门回归|现行宪法公布施行)"
                          r"\s*(\d{1,3})\s*周年")
+THIS_YEAR_IS = re.compile(r"(今年|本年)(?:是|恰逢|正值|适逢)|(?:适逢|恰逢|正值)")
 ANNIVERSARY_BASE = {"建党": 1921, "中国共产党成立": 1921, "建军": 1927, "新中国成立": 1949, "中华人民共和国成立": 1949,
                     "建国": 1949, "改革开放": 1978, "建团": 1922, "共青团成立": 1922, "抗战胜利": 1945,
                     "抗日战争胜利": 1945, "世界反法西斯战争胜利": 1945, "五四运动": 1919, "长征胜利": 1936,
@@ -105,10 +108,11 @@ ANNIVERSARY_BASE = {"建党": 1921, "中国共产党成立": 1921, "建军": 192
 TABLE_YEAR_CELL = re.compile(rf"^\s*({Y})\s*(?:年度?)?\s*$")
 # Dates that are the document's own: a news dateline (2023年3月10日电, 本报讯 … 2023年3月10日),
 # a newspaper's issue line (2023年3月10日 星期五 / 第04版).
+TABLE_LINE_MARK = re.compile(r"[\t|]")      # a row of a table is not a header
 HEAD_OF_EVENT = re.compile(r"[于在至到从自止前后的为是和与及、，。；：:,;（(]$|[。；！？]")   # …举行于 2019年…: a sentence
-DATELINE_AFTER = re.compile(r"^\s*(?:电|讯|消息|星期|周[一二三四五六日]|第\s*\d{1,3}\s*版)")
+DATELINE_AFTER = re.compile(r"^\s*(?:电(?![话视子力脑影商网信梯动])|讯|消息|星期|周[一二三四五六日]|第\s*\d{1,3}\s*版)")
 NEWS_BEFORE = re.compile(r"(记者|通讯员|本报讯|本台讯|日报|晚报|《[^》\n]{1,12}报》)")
-RELATIVE_COMPARED = re.compile(r"(比|较|与|同比|相比|对比|高于|低于|超过)\s*$")
+RELATIVE_COMPARED = re.compile(r"(比|较|与|同|和|跟|同比|相比|对比|高于|低于|超过)\s*$")
 RELATIVE_SAME_TIME = re.compile(r"^同期")
 METADATA_NOTE = "依文件属性日期"        # a year from the file's metadata: review asks a person to confirm it
 METADATA_CONFIDENCE = 0.25
@@ -138,7 +142,8 @@ class _Reading:
     anniversaries: list = field(default_factory=list)   # (year, label) of 建党100周年
     dates: list = field(default_factory=list)           # (pos, year, label): own dates and 文号
     cited: list = field(default_factory=list)           # years of other documents' 文号
-    skipped: list = field(default_factory=list)         # labels of years deliberately not counted
+    skipped: list = field(default_factory=list)         # labels of comparison years, not counted
+    background: list = field(default_factory=list)      # labels of running totals and histories, not counted
 
     def explicit(self) -> bool:
         return bool(self.weights or self.ranges)
@@ -200,9 +205,11 @@ def _read(s: str, *, title_like: bool) -> _Reading:
             r.skipped.append(s[max(0, m.start() - 1):m.end()])
         else:
             r.relative.append((RELATIVE_OFFSET.get(m.group(), 0), m.group()))
-    r.recent += [(CN_COUNT[m.group(1)], m.group()) for m in RECENT.finditer(s)]
+    r.recent += list(dict.fromkeys((CN_COUNT[m.group(1)], m.group()) for m in RECENT.finditer(s)))
+    # In a body only 今年是…周年 dates the text: 庆祝建党100周年大会上的讲话精神 is boilerplate of years after.
     r.anniversaries += [(ANNIVERSARY_BASE[m.group(1)] + int(m.group(2)), m.group().replace(" ", ""))
-                        for m in ANNIVERSARY.finditer(s) if 0 < int(m.group(2)) <= 200]
+                        for m in ANNIVERSARY.finditer(s) if 0 < int(m.group(2)) <= 200
+                        and (title_like or THIS_YEAR_IS.search(s[max(0, m.start() - 8):m.start()]))]
     return r
 
 
@@ -252,12 +259,15 @@ def _read_dates(s: str, chars: list[str], r: _Reading, title_like: bool) -> None
             r.dates.append((m.start(), int(m.group(1)), m.group()))
             _blank(chars, m.start(), m.end())
     for m in CN_DATE.finditer(s):
-        line_head = s[s.rfind("\n", 0, m.start()) + 1:m.start()]
+        # Only the nearby part of the line: a text of one endless line must not cost a scan per date.
+        reach = max(0, m.start() - 60)
+        line_head = s[s.rfind("\n", reach, m.start()) + 1 or reach:m.start()]
         after = s[m.end():m.end() + 12]
-        line_end = s.find("\n", m.end())
-        rest = s[m.end():line_end if line_end >= 0 else len(s)]
+        line_end = s.find("\n", m.end(), m.end() + 40)
+        rest = s[m.end():line_end if line_end >= 0 else m.end() + 40]
         if (m.group(3) and (DATE_LABEL.search(line_head) or CLOCK.match(after) or DATELINE_AFTER.match(after)
-                            or NEWS_BEFORE.search(line_head))) or _ends_a_header(line_head, rest):
+                            or NEWS_BEFORE.search(line_head))) \
+                or (not title_like and _ends_a_header(line_head, rest)):
             r.dates.append((m.start(), int(m.group(1)), m.group()))
             _blank(chars, m.start(), m.end())
     if title_like:
@@ -280,7 +290,8 @@ def _ends_a_header(head: str, rest: str) -> bool:
     """南漪市文明办 2019年1月10日 / 某调查中心 2023年12月: a short line of names that ends with the
     date is a header or a signature — the document's own date, not a time of its work."""
     head = head.strip()
-    return not rest.strip(" )）]】") and 2 <= len(head) <= 30 and not HEAD_OF_EVENT.search(head)
+    return (not rest.strip(" )）]】") and 2 <= len(head) <= 30 and not HEAD_OF_EVENT.search(head)
+            and not TABLE_LINE_MARK.search(head))
 
 
 def _classify_year(s: str, start: int, year: int, in_book: bool, r: _Reading, title_like: bool) -> None:
@@ -292,7 +303,7 @@ def _classify_year(s: str, start: int, year: int, in_book: bool, r: _Reading, ti
     if _is_comparison(before, after):
         r.skipped.append(label)
     elif SINCE_BACKGROUND_AFTER.match(after) or SINCE_BOOK_BEFORE.search(s[max(0, start - 6):start]):
-        r.skipped.append(s[start:start + 7])
+        r.background.append(s[start:start + 7])
     elif (since := SINCE_BEFORE.search(before)) or (since := SINCE_AFTER.match(after)):
         written = since.group().strip() + s[start:start + 5] if since.re is SINCE_BEFORE else \
             s[start:start + 5] + ("以来" if since.group().endswith("以来") else "起")
@@ -326,6 +337,11 @@ class _Ref:
     label: str
     own: bool           # False when only guessed from the 文号 of documents it cites
 
+    @property
+    def month(self) -> int | None:
+        m = re.search(r"\d{4}\D{1,2}(\d{1,2})(?!\d)", self.label)
+        return int(m.group(1)) if m and 1 <= int(m.group(1)) <= 12 else None
+
 
 def _reference(readings: list[_Reading], issue_date) -> _Ref | None:
     """From the title, the body, the file name, then the caller's issue_date, and last the
@@ -358,6 +374,8 @@ def _covered(r: _Reading, own: _Ref | None, plan: bool, where: str) -> tuple[set
             add(year, f"{label}(={year}年)")
     if not r.explicit() and ref is not None:
         for offset, label in r.relative:
+            if label.startswith("过去") and (own.month or 1) > 6:   # 回顾过去一年 at the year's end: this one
+                offset = 0
             add(ref + offset, f"{label}(={ref + offset}年)")
         for n, label in r.recent:
             for year in range(ref - n + 1, ref + 1):
@@ -398,6 +416,8 @@ def _covered(r: _Reading, own: _Ref | None, plan: bool, where: str) -> tuple[set
             confidence = 0.75
     if r.skipped and years:
         parts.append("不计比较年份 " + "、".join(dict.fromkeys(r.skipped[:3])))
+    if r.background and years:
+        parts.append("不计背景年份 " + "、".join(dict.fromkeys(r.background[:3])))
     return years, parts, confidence
 
 

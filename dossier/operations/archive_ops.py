@@ -61,7 +61,8 @@ def show(ws: Workspace, ref: str) -> dict:
 def with_suggestions(ws: Workspace, conn: sqlite3.Connection, detail: dict) -> dict:
     """The document with its best indicator suggestions not yet among its tags (the rules' and the
     learned model's; a rejected tag is never suggested again)."""
-    ranked = ranked_suggestions(conn, ws.cache_dir / VECTOR_CACHE, [detail["id"]]).get(detail["id"], [])
+    known = {ind.code for ind in system_of(ws).indicators()}
+    ranked = ranked_suggestions(conn, ws.cache_dir / VECTOR_CACHE, [detail["id"]], known).get(detail["id"], [])
     tagged = {t["code"] for t in detail["tags"]}
     detail["suggestions"] = [s.to_dict() for s in ranked if s.code not in tagged]
     return detail
