@@ -211,7 +211,12 @@ def main(argv: list[str] | None = None) -> int:
     if args is None:
         return 1
     metrics, summary = run(args.devset)
-    if args.json:
+    return report(metrics, summary, args.json)
+
+
+def report(metrics: list[Metric], summary: dict, as_json: bool) -> int:
+    """Print the figures (each metric with its misses, then one JSON line), or only the JSON."""
+    if as_json:
         summary["misses"] = {m.name: m.misses for m in metrics}
         print(json.dumps(summary, ensure_ascii=False))
         return 0
@@ -220,7 +225,8 @@ def main(argv: list[str] | None = None) -> int:
         if metric.table:
             print(metric.table)
         for miss in metric.misses:
-            print(f"  miss {miss['id']}: expected {miss['expected']} got {miss['got']} — {miss['reason']}")
+            title = f" {miss['title']}" if miss.get("title") else ""
+            print(f"  miss {miss['id']}{title}: expected {miss['expected']} got {miss['got']} — {str(miss['reason'])[:90]}")
     print(json.dumps(summary, ensure_ascii=False))
     return 0
 

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.eval_devset import Item, evaluate_kinds, evaluate_years  # noqa: E402
+from bench.eval_devset import Item, evaluate_kinds, evaluate_years, report  # noqa: E402
 from bench.eval_tags import score_tags  # noqa: E402
 from dossier.judge import Tagger  # noqa: E402
 from dossier.systems import load_system  # noqa: E402
@@ -52,17 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     kinds = evaluate_kinds(items)
     tags = score_tags(items, codes, Tagger(load_system("civilized-city")))
     summary = {"documents": len(items), "years_exact": years.accuracy, "kind": kinds.accuracy, **tags.extra}
-    if args.json:
-        summary["misses"] = {m.name: m.misses for m in (years, kinds, tags)}
-        print(json.dumps(summary, ensure_ascii=False))
-        return 0
-    for metric in (years, kinds, tags):
-        print(f"{metric.name}: {metric.accuracy:.3f} ({metric.correct}/{metric.total})")
-        for miss in metric.misses:
-            print(f"  miss {miss['id']}: expected {miss['expected']} got {miss['got']} — {str(miss['reason'])[:90]}")
-    print(json.dumps(summary, ensure_ascii=False))
-    return 0
-
+    return report([years, kinds, tags], summary, args.json)
 
 if __name__ == "__main__":
     sys.exit(main())

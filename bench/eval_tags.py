@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from archive.textnorm import normalize_text  # noqa: E402
-from bench.eval_devset import DEFAULT_DEVSET, Item, Metric, devset_arguments, load_devset  # noqa: E402
+from bench.eval_devset import DEFAULT_DEVSET, Item, Metric, devset_arguments, load_devset, report  # noqa: E402
 from dossier.judge import DecisionModel, Example, Tagger, fill_up, merge, rule_suggestions  # noqa: E402
 from dossier.systems import load_system  # noqa: E402
 
@@ -113,17 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     summary: dict = {"documents": len(items)}
     for metric in metrics:
         summary.update(metric.extra)
-    if args.json:
-        summary["misses"] = {m.name: m.misses for m in metrics}
-        print(json.dumps(summary, ensure_ascii=False))
-        return 0
-    for metric in metrics:
-        print(f"{metric.name}: first suggestion acceptable {metric.accuracy:.3f} ({metric.correct}/{metric.total})")
-        for miss in metric.misses:
-            print(f"  miss {miss['id']} {miss['title']}: expected {miss['expected']} got {miss['got']} — {miss['reason'][:80]}")
-    print(json.dumps(summary, ensure_ascii=False))
-    return 0
-
+    return report(metrics, summary, args.json)
 
 if __name__ == "__main__":
     sys.exit(main())
