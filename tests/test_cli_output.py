@@ -151,3 +151,11 @@ def test_a_weak_suggestion_is_offered_as_a_lead_not_as_advice():
     lines = review_lines([sure, weak], 10)
     assert lines[2] == "        建议：dossier tag 7 --add Ⅲ-42   （志愿服务；标题含 志愿服务）"
     assert lines[5] == "        可能是：dossier tag 8 --add Ⅲ-99   （把握不大，请看正文后决定；文明办机构；相近（相似度 0.09））"
+
+
+def test_coverage_of_only_what_is_missing_still_counts_the_complete_ones():
+    from dossier.console.lines import coverage_summary
+    from dossier.coverage import CoverageReport
+    from dossier.operations import CoverageView
+    view = CoverageView(CoverageReport("civilized-city", "全国文明城市测评体系", 2026, None, []), 0.44, 115, complete=16)
+    assert coverage_summary(view, missing_only=True).startswith("115 个指标中 0 个未齐全：齐全 16，")

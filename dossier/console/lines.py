@@ -192,7 +192,9 @@ def coverage_summary(view: CoverageView, missing_only: bool) -> str:
     else:
         head = _("{total} 个指标").format(total=view.total)
     line = head + _("：齐全 {complete}，部分缺失 {partial}，缺失 {missing}；完整率 {rate:.0%}").format(
-        complete=counts["complete"], partial=counts["partial"], missing=counts["missing"], rate=view.completeness)
+        # with --missing the shown ones are the incomplete: the complete are counted in the whole report
+        complete=view.complete if missing_only else counts["complete"], partial=counts["partial"],
+        missing=counts["missing"], rate=view.completeness)
     if view.record_table:
         line += _("；记录表已写入 {path}").format(path=view.record_table)
     return line
