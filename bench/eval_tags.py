@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from archive.textnorm import normalize_text  # noqa: E402
 from bench.eval_devset import DEFAULT_DEVSET, Item, Metric, devset_arguments, load_devset, report  # noqa: E402
-from dossier.judge import DecisionModel, Example, Tagger, fill_up, merge, rule_suggestions  # noqa: E402
+from dossier.judge import DecisionModel, Example, Tagger, merge, rank_by_rules  # noqa: E402
 from dossier.systems import load_system  # noqa: E402
 
 
@@ -52,10 +52,8 @@ def _score(items: list[Item], codes: dict[str, set[str]], tagger: Tagger, model:
     scored = Scored()
     for item in items:
         title, text = normalize_text(item.title), normalize_text(item.document)
-        candidates = tagger.candidates(title, text, [], None)
-        learned = model.suggest(title, text) if model is not None else []
-        resemblances = fill_up(tagger.system, title, text, len(candidates))
-        ranked = merge(rule_suggestions(candidates, resemblances=resemblances), learned)
+        candidates, by_rules = rank_by_rules(tagger.system, title, text, [], None)
+        ranked = merge(by_rules, model.suggest(title, text) if model is not None else [])
         wanted = codes[item.id]
         scored.total += 1
         scored.suggested += bool(ranked)

@@ -54,9 +54,8 @@ def tag_decisions(conn: sqlite3.Connection) -> Decisions:
     return Decisions({k: tuple(v) for k, v in filed.items()}, {k: frozenset(v) for k, v in rejected.items()})
 
 
-def text_keys(conn: sqlite3.Connection, doc_ids: list[int] | None = None) -> dict[int, str]:
-    """A key that changes when a document's text does (its content hash and, as OCR fills a
-    scan's text later, its length), for caches of what was computed from the text."""
-    rows = conn.execute("SELECT id, sha256, chars FROM documents WHERE status != 'failed' ORDER BY id").fetchall()
-    wanted = None if doc_ids is None else set(doc_ids)
-    return {r[0]: f"{r[1]}:{r[2]}" for r in rows if wanted is None or r[0] in wanted}
+def text_keys(conn: sqlite3.Connection) -> dict[int, str]:
+    """For every readable document, a key that changes when its text does (its content hash and,
+    as OCR fills a scan's text later, its length), for caches of what was computed from the text."""
+    return {r[0]: f"{r[1]}:{r[2]}" for r in conn.execute(
+        "SELECT id, sha256, chars FROM documents WHERE status != 'failed' ORDER BY id")}

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dossier.judge.textnorm import cjk_count, rule_text
+from dossier.judge.textnorm import TABLE_CELLS, cjk_count, rule_text
 
 STATISTICS, ACTIVITY = "statistics", "activity"
 
@@ -52,7 +52,6 @@ NOT_STAT = re.compile(r"(会议|全会|新闻|联合)公报|大数据|数据中�
 
 STAT_PHRASES = re.compile(r"比上年末?|较上年|比去年|同比|环比|百分点|增长\d|下降\d|增长了?\d|占比|比重"
                           r"|增加值|总量|人次|平均|累计|[%‰]")
-TABLE_LINE = re.compile(r"[|\t]")
 SERIAL_CELL = re.compile(r"^\s*\d{1,4}\s*[.、]?\s*$")
 LONG_DIGITS = re.compile(r"\d{11,}")          # telephone and identity numbers are not figures
 NUMBER_CELL = re.compile(r"^\s*[-+]?\d[\d,.]*\s*[%‰]?\s*$")
@@ -100,8 +99,8 @@ def _table_share(text: str) -> float:
         return 0.0
     rows = 0
     for line in lines:
-        if TABLE_LINE.search(line):
-            cells = [c for c in re.split(r"[|\t]", line) if c.strip()]
+        if TABLE_CELLS.search(line):
+            cells = [c for c in TABLE_CELLS.split(line) if c.strip()]
             if cells and SERIAL_CELL.match(cells[0]):       # 序号 counts nothing
                 cells = cells[1:]
             figures = sum(bool(NUMBER_CELL.match(c.replace("年", ""))) and not LONG_DIGITS.search(c) for c in cells)
@@ -120,7 +119,7 @@ def detect_kind(title: str, text: str, filename: str = "", *, table_ratio: float
     marks, density = _stat_marks(body_n)
     # Rows of figures, not table-ness: a spreadsheet of activities (名称, 地点, 负责人) is a record of
     # work although all of it sits in cells. The extractor's share counts only where no row is visible.
-    visible = bool(TABLE_LINE.search(body_n))
+    visible = bool(TABLE_CELLS.search(body_n))
     tables = _table_share(body_n) if table_ratio is None or visible else table_ratio
     evidence = []
     if density >= STAT_DENSITY and marks >= MIN_MARKS:

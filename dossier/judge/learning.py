@@ -86,36 +86,41 @@ def vectorize(documents: Iterable[tuple[str, str]]) -> "sparse.csr_matrix":
     return counts.tocsr()
 
 
+class NgramIndex:
+    """Rows of `vectorize` weighted by TF-IDF over themselves, for cosine similarity with queries:
+    n-grams every row shares (市文明办, 工作) tell none apart and weigh little."""
+
+    def __init__(self, raw: "sparse.csr_matrix") -> None:
+        from sklearn.feature_extraction.text import TfidfTransformer
+        from sklearn.preprocessing import normalize
+        self.idf = TfidfTransformer().fit(raw)
+        self.matrix = normalize(self.idf.transform(raw)).tocsr()
+
+    def similarities(self, raw: "sparse.csr_matrix") -> np.ndarray:
+        """One row per query (rows of `vectorize`), one column per indexed row."""
+        from sklearn.preprocessing import normalize
+        return (normalize(self.idf.transform(raw)) @ self.matrix.T).toarray()
+
+
 class DecisionModel:
     """Nearest decided documents; build once per set of decisions, ask for many documents."""
 
     def __init__(self, examples: Sequence[Example], vectors: "sparse.csr_matrix | None" = None) -> None:
-        from sklearn.feature_extraction.text import TfidfTransformer
-        from sklearn.preprocessing import normalize
-
         self.examples = [e for e in examples if e.codes]
         self.ids = np.array([e.doc_id for e in self.examples], dtype=np.int64)
-        if not self.examples:
-            self.matrix = None
-            return
-        raw = vectors if vectors is not None else vectorize((e.title, e.text) for e in self.examples)
-        # IDF over the decided documents: n-grams every decided document shares (市文明办, 工作) weigh little.
-        self.idf = TfidfTransformer(sublinear_tf=False).fit(raw)
-        self.matrix = normalize(self.idf.transform(raw)).tocsr()
-
-    def __len__(self) -> int:
-        return len(self.examples)
+        self.index = None
+        if self.examples:
+            self.index = NgramIndex(vectors if vectors is not None
+                                    else vectorize((e.title, e.text) for e in self.examples))
 
     def suggest_many(self, raw: "sparse.csr_matrix", exclude: Sequence[int | None] = (),
                      rejected: Sequence[set[str]] = (), top: int = 3) -> list[list[LearnedSuggestion]]:
         """For each row of `raw` (from `vectorize`), the best `top` indicators of its nearest decided
         documents. `exclude[i]` is the row's own id (a decided document does not vote for itself);
         `rejected[i]` the codes a person rejected for it."""
-        if self.matrix is None or raw.shape[0] == 0:
+        if self.index is None or raw.shape[0] == 0:
             return [[] for _ in range(raw.shape[0])]
-        from sklearn.preprocessing import normalize
-        queries = normalize(self.idf.transform(raw))
-        sims = (queries @ self.matrix.T).toarray()
+        sims = self.index.similarities(raw)
         out = []
         for row, scores in enumerate(sims):
             own = exclude[row] if row < len(exclude) else None

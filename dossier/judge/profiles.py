@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dossier.judge.learning import vectorize
+from dossier.judge.learning import NgramIndex, vectorize
 from dossier.judge.per_system import per_system
 from dossier.systems import System
 
@@ -36,23 +36,16 @@ class IndicatorProfiles:
     """The indicators of one system as n-gram vectors; build once, ask for many documents."""
 
     def __init__(self, system: System) -> None:
-        from sklearn.feature_extraction.text import TfidfTransformer
-        from sklearn.preprocessing import normalize
         indicators = system.indicators()
         self.codes = [ind.code for ind in indicators]
-        raw = vectorize((ind.name, "\n".join([ind.standard, *ind.keywords, *ind.vocabulary])) for ind in indicators)
         # IDF over the indicators: words every standard uses (建立, 工作, 制度) tell none apart.
-        self.idf = TfidfTransformer().fit(raw)
-        self.matrix = normalize(self.idf.transform(raw)).tocsr()
+        self.index = NgramIndex(vectorize((ind.name, "\n".join([ind.standard, *ind.keywords, *ind.vocabulary]))
+                                          for ind in indicators))
 
-    def nearest(self, title: str, text: str, top: int = 3, exclude: set[str] | frozenset[str] = frozenset()) -> list[Resemblance]:
-        from sklearn.preprocessing import normalize
-        query = normalize(self.idf.transform(vectorize([(title, text)])))
-        sims = (query @ self.matrix.T).toarray()[0]
+    def nearest(self, title: str, text: str, top: int = 3) -> list[Resemblance]:
+        sims = self.index.similarities(vectorize([(title, text)]))[0]
         order = sorted(range(len(self.codes)), key=lambda k: (-sims[k], self.codes[k]))
-        out = [Resemblance(self.codes[k], round(float(sims[k]), 3)) for k in order
-               if sims[k] >= MIN_SIMILARITY and self.codes[k] not in exclude]
-        return out[:top]
+        return [Resemblance(self.codes[k], round(float(sims[k]), 3)) for k in order if sims[k] >= MIN_SIMILARITY][:top]
 
 
 def profiles_for(system: System) -> IndicatorProfiles:

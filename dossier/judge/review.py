@@ -18,8 +18,7 @@ from dataclasses import asdict, dataclass, field
 from archive import catalogue
 from archive.workspace import DEFAULT_OCR_LOW_CONFIDENCE
 from dossier.systems import EVIDENCE_LABELS, System
-from dossier.judge.profiles import fill_up
-from dossier.judge.ranking import merge, rule_suggestions
+from dossier.judge.ranking import merge
 from dossier.judge.suggest import ranked_suggestions
 from dossier.judge.tagging import has_text_evidence
 from dossier.judge.years import METADATA_NOTE
@@ -59,13 +58,10 @@ def review_queue(conn: sqlite3.Connection, system: System, assessment_year: int,
     decided its tags (then they have seen it). Suggestions are the rules' and, with a
     `vector_cache` path, the learned model's."""
     docs, tags, years = catalogue.review_rows(conn)
-    known_codes = {ind.code for ind in system.indicators()}
-    if vector_cache is not None:
-        ranked = ranked_suggestions(conn, vector_cache, [d["id"] for d in docs], known_codes)
-    else:
-        ranked = {i: merge([s for s in stored if s.code in known_codes])
-                  for i, stored in catalogue.rule_suggestions(conn).items()}
     known = {ind.code: ind for ind in system.indicators()}
+    # Suggestions only for documents no person has filed: the others would not show them.
+    undecided = [d["id"] for d in docs if not _filed_by_a_person(tags[d["id"]], known)]
+    ranked = ranked_suggestions(conn, vector_cache, undecided, set(known))
     windows = {(code, kind): set(required_window(ind, kind, assessment_year, required_years))
                for code, ind in known.items() for kind in ind.evidence}
     every_year = sorted(set().union(*windows.values())) if windows else []
@@ -87,7 +83,7 @@ def review_queue(conn: sqlite3.Connection, system: System, assessment_year: int,
         live = [t for t in doc_tags if t["status"] != "rejected" and t["code"] in known]
         auto = [t for t in live if t["source"] != "manual"]
         accepted = [t for t in live if t["status"] == "accepted"]
-        tags_decided = bool(doc_tags) and all(t["source"] == "manual" for t in doc_tags)
+        tags_decided = _all_tags_by_a_person(doc_tags)
         problems: list[str] = []
         suggestions: list[dict] = []
         likely: dict[str, float] = {t["code"]: (1.0 if t["status"] == "accepted" else t["confidence"]) for t in live}
@@ -145,12 +141,20 @@ def review_queue(conn: sqlite3.Connection, system: System, assessment_year: int,
     return items
 
 
+def _all_tags_by_a_person(doc_tags: list[sqlite3.Row]) -> bool:
+    return bool(doc_tags) and all(t["source"] == "manual" for t in doc_tags)
+
+
+def _filed_by_a_person(doc_tags: list[sqlite3.Row], known: dict) -> bool:
+    """A person decided its tags, or accepted one: review offers it no suggestions."""
+    return _all_tags_by_a_person(doc_tags) or any(t["status"] == "accepted" and t["code"] in known for t in doc_tags)
+
+
 def _rules_now(conn: sqlite3.Connection, system: System, doc: sqlite3.Row) -> list:
-    from dossier.judge.classify import tagger_for, tagging_paths   # classify imports the decision writers
+    from dossier.judge.classify import rank_by_rules, tagging_paths   # classify imports the decision writers
     text, paths = catalogue.document_text(conn, doc["id"]), catalogue.source_paths(conn, doc["id"])
-    candidates = tagger_for(system).candidates(doc["title"], text, tagging_paths(paths, doc["department"]),
-                                               doc["department"])
-    return merge(rule_suggestions(candidates, resemblances=fill_up(system, doc["title"], text, len(candidates))))
+    return merge(rank_by_rules(system, doc["title"], text, tagging_paths(paths, doc["department"]),
+                               doc["department"])[1])
 
 
 def _tag_conflicts(auto: list[sqlite3.Row]) -> list[str]:

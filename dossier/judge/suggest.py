@@ -45,10 +45,9 @@ class VectorCache:
         except Exception:   # no cache yet, an older one, or a damaged one (any way numpy fails on it): computed again
             self.row, self.keys, self.matrix = {}, [], None
 
-    def vectors(self, conn: sqlite3.Connection, doc_ids: list[int]) -> sparse.csr_matrix:
-        """The vectors of `doc_ids`, in order (unreadable ones left out); missing or outdated
-        ones are computed now."""
-        keys = catalogue.text_keys(conn, doc_ids)
+    def vectors(self, conn: sqlite3.Connection, doc_ids: list[int], keys: dict[int, str]) -> sparse.csr_matrix:
+        """The vectors of `doc_ids`, in order (those without a key in `keys`, from
+        catalogue.text_keys, left out); missing or outdated ones are computed now."""
         stale = [i for i in doc_ids if i in keys and (i not in self.row or self.keys[self.row[i]] != keys[i])]
         if stale:
             texts = list(catalogue.titled_texts(conn, stale))
@@ -78,23 +77,24 @@ class VectorCache:
         self.changed = False
 
 
-def ranked_suggestions(conn: sqlite3.Connection, cache_path: Path, doc_ids: list[int],
+def ranked_suggestions(conn: sqlite3.Connection, cache_path: Path | None, doc_ids: list[int],
                        known: set[str] | None = None) -> dict[int, list[Suggestion]]:
     """The best suggestions of each document (rules and learned model merged), decisions of now;
-    with `known`, only codes of the workspace's current system (stored ones may be older)."""
+    without a `cache_path` the rules' alone; with `known`, only codes of the workspace's current
+    system (stored ones may be older)."""
     stored = catalogue.rule_suggestions(conn, doc_ids)
     decisions = catalogue.tag_decisions(conn)
     learned: dict[int, list] = {}
-    keys = catalogue.text_keys(conn) if decisions.filed else {}
+    keys = catalogue.text_keys(conn) if decisions.filed and cache_path is not None else {}
     wanted = [i for i in doc_ids if i in keys]
     decided = [i for i in sorted(decisions.filed) if i in keys]
     if decided and wanted:
         cache = VectorCache(cache_path)
         examples = [Example(i, "", "", decisions.filed[i]) for i in decided]
-        model = DecisionModel(examples, cache.vectors(conn, decided))
+        model = DecisionModel(examples, cache.vectors(conn, decided, keys))
         for start in range(0, len(wanted), CHUNK):
             chunk = wanted[start:start + CHUNK]
-            votes = model.suggest_many(cache.vectors(conn, chunk), exclude=chunk,
+            votes = model.suggest_many(cache.vectors(conn, chunk, keys), exclude=chunk,
                                        rejected=[set(decisions.rejected.get(i, ())) for i in chunk])
             learned.update(zip(chunk, votes))
         cache.save()

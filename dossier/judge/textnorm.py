@@ -92,5 +92,9 @@ def rule_text(text: str) -> str:
     return _SPACE_BETWEEN.sub("", cn_date_digits(_CN_NUMBER_YEAR.sub(_number_year, cn_year_digits(text))))
 
 
+# Cells of a table row as extractors write them (tab-separated; | in text tables).
+TABLE_CELLS = re.compile(r"[|\t]")
+
+
 def cjk_count(text: str) -> int:
     return len(re.findall(f"[{CJK}]", text))

@@ -37,7 +37,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from dossier.judge.textnorm import rule_text
+from dossier.judge.textnorm import TABLE_CELLS, rule_text
 
 Y = r"(?:19[5-9]\d|20\d\d)"                      # plausible calendar years as digits
 DASH = r"(?:[-–—―~～〜－]{1,2}|至|到)"             # range separators people type
@@ -94,7 +94,7 @@ RELATIVE = re.compile(r"今年|本年度|本年|本届|去年|过去的一年|�
                       r"|(?<![年\d])(?:上半年|下半年|前三季度)")
 RELATIVE_OFFSET = {"去年": -1, "过去的一年": -1, "过去一年": -1, "上一年": -1, "上年度": -1, "上年": -1, "明年": 1, "下一年": 1}
 RECENT = re.compile(r"(?<![较比提])(?:近|过去)([两二三四五])年")    # 近三年: the last three years up to the document's
-CN_COUNT = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+CN_COUNT = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5}
 # 建党100周年 is 2021: the year of an anniversary is its event's year plus the count.
 ANNIVERSARY = re.compile(r"(建党|中国共产党成立|建军|新中国成立|中华人民共和国成立|建国|改革开放|建团|共青团成立|"
                          r"抗战胜利|抗日战争胜利|世界反法西斯战争胜利|五四运动|长征胜利|辛亥革命|香港回归|澳门回归|现行宪法公布施行)"
@@ -106,10 +106,9 @@ ANNIVERSARY_BASE = {"建党": 1921, "中国共产党成立": 1921, "建军": 192
                     "辛亥革命": 1911, "香港回归": 1997, "澳门回归": 1999, "现行宪法公布施行": 1982}
 # A statistics table whose columns are years (指标 2016 2017 … as extracted: cells split by tabs).
 TABLE_YEAR_CELL = re.compile(rf"^\s*({Y})\s*(?:年度?)?\s*$")
+HEAD_OF_EVENT = re.compile(r"[于在至到从自止前后的为是和与及、，。；：:,;（(]$|[。；！？]")   # …举行于 2019年…: a sentence
 # Dates that are the document's own: a news dateline (2023年3月10日电, 本报讯 … 2023年3月10日),
 # a newspaper's issue line (2023年3月10日 星期五 / 第04版).
-TABLE_LINE_MARK = re.compile(r"[\t|]")      # a row of a table is not a header
-HEAD_OF_EVENT = re.compile(r"[于在至到从自止前后的为是和与及、，。；：:,;（(]$|[。；！？]")   # …举行于 2019年…: a sentence
 DATELINE_AFTER = re.compile(r"^\s*(?:电(?![话视子力脑影商网信梯动])|讯|消息|星期|周[一二三四五六日]|第\s*\d{1,3}\s*版)")
 NEWS_BEFORE = re.compile(r"(记者|通讯员|本报讯|本台讯|日报|晚报|《[^》\n]{1,12}报》)")
 RELATIVE_COMPARED = re.compile(r"(比|较|与|同|和|跟|同比|相比|对比|高于|低于|超过)\s*$")
@@ -291,7 +290,7 @@ def _ends_a_header(head: str, rest: str) -> bool:
     date is a header or a signature — the document's own date, not a time of its work."""
     head = head.strip()
     return (not rest.strip(" )）]】") and 2 <= len(head) <= 30 and not HEAD_OF_EVENT.search(head)
-            and not TABLE_LINE_MARK.search(head))
+            and not TABLE_CELLS.search(head))     # a row of a table is not a header
 
 
 def _classify_year(s: str, start: int, year: int, in_book: bool, r: _Reading, title_like: bool) -> None:
